@@ -1,0 +1,154 @@
+// Moving data across the boundary (upload, download, release), the table's counters, threads and versions.
+#include <ATen/Parallel.h>
+#include <ATen/Version.h>
+#include <torch/version.h>
+#include <ATen/Config.h>
+
+#include <cstring>
+
+#include "binding.h"
+
+namespace dcgan {
+namespace {
+
+// upload(values: Float32Array | Int32Array | Uint8Array, shape: number[], dtype: DType): handle
+// Copies the values into a new contiguous tensor of the given shape and dtype.
+Napi::Value Upload(const Napi::CallbackInfo& info) {
+  if (!info[0].IsTypedArray()) throw std::invalid_argument("argument 0 must be a typed array");
+  Napi::TypedArray ta = info[0].As<Napi::TypedArray>();
+  std::vector<int64_t> shape = IntsArg(info, 1);
+  at::ScalarType dtype = DtypeArg(info, 2);
+  int64_t numel = 1;
+  for (int64_t d : shape) numel *= d;
+  at::ScalarType src;
+  switch (ta.TypedArrayType()) {
+    case napi_float32_array: src = at::kFloat; break;
+    case napi_int32_array: src = at::kInt; break;
+    case napi_uint8_array: src = at::kByte; break;
+    default: throw std::invalid_argument("argument 0 must be a Float32Array, Int32Array or Uint8Array");
+  }
+  if (static_cast<int64_t>(ta.ElementLength()) != numel) {
+    throw std::invalid_argument("upload of " + std::to_string(ta.ElementLength()) + " values into a tensor of " +
+                                std::to_string(numel) + " elements");
+  }
+  at::Tensor t = at::empty(shape, at::TensorOptions().dtype(src));
+  uint8_t* base = static_cast<uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
+  if (numel > 0) std::memcpy(t.data_ptr(), base, ta.ByteLength());
+  if (src == at::kByte && dtype == at::kBool) {
+    t = t.ne(0);
+  } else if (src != dtype) {
+    t = t.to(dtype);
+  }
+  return Return(info.Env(), t);
+}
+
+// download(handle): Float32Array | Int32Array | Uint8Array (bool), a copy of the values in row-major order.
+Napi::Value Download(const Napi::CallbackInfo& info) {
+  at::Tensor t = TensorArg(info, 0).contiguous();
+  Napi::Env env = info.Env();
+  size_t n = static_cast<size_t>(t.numel());
+  switch (t.scalar_type()) {
+    case at::kFloat: {
+      Napi::Float32Array out = Napi::Float32Array::New(env, n);
+      if (n) std::memcpy(out.Data(), t.data_ptr(), n * 4);
+      return out;
+    }
+    case at::kInt: {
+      Napi::Int32Array out = Napi::Int32Array::New(env, n);
+      if (n) std::memcpy(out.Data(), t.data_ptr(), n * 4);
+      return out;
+    }
+    case at::kBool: {
+      Napi::Uint8Array out = Napi::Uint8Array::New(env, n);
+      if (n) std::memcpy(out.Data(), t.data_ptr(), n);
+      return out;
+    }
+    default:
+      throw std::invalid_argument(std::string("cannot download dtype ") + c10::toString(t.scalar_type()));
+  }
+}
+
+// release(handle): void
+Napi::Value Release(const Napi::CallbackInfo& info) {
+  if (!info[0].IsNumber()) throw std::invalid_argument("argument 0 must be a tensor handle");
+  TensorTable::instance().release(info[0].As<Napi::Number>().Int32Value());
+  return info.Env().Undefined();
+}
+
+// liveTensors(): number of handles in the table.
+Napi::Value LiveTensors(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(TensorTable::instance().live()));
+}
+
+// liveBytes(): bytes of tensor data referenced by the table (views counted at their own size).
+Napi::Value LiveBytes(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(TensorTable::instance().bytes()));
+}
+
+// shapeOf(handle): number[]
+Napi::Value ShapeOf(const Napi::CallbackInfo& info) {
+  const at::Tensor& t = TensorArg(info, 0);
+  Napi::Array out = Napi::Array::New(info.Env(), t.dim());
+  for (int64_t k = 0; k < t.dim(); ++k) out.Set(static_cast<uint32_t>(k), Napi::Number::New(info.Env(), t.size(k)));
+  return out;
+}
+
+// dtypeOf(handle): DType
+Napi::Value DtypeOf(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), DtypeName(TensorArg(info, 0).scalar_type()));
+}
+
+// setNumThreads(n): void. Sets ATen's intra-op thread count (OpenMP, oneDNN).
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  int64_t n = IntArg(info, 0);
+  if (n < 1) throw std::invalid_argument("thread count must be at least 1, got " + std::to_string(n));
+  at::set_num_threads(static_cast<int>(n));
+  return info.Env().Undefined();
+}
+
+// numThreads(): number
+Napi::Value NumThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), at::get_num_threads());
+}
+
+// info(): {torch: string, mkldnn: boolean, parallel: string}
+Napi::Value Info(const Napi::CallbackInfo& info) {
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("torch", std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
+                     std::to_string(TORCH_VERSION_PATCH));
+  o.Set("mkldnn", Napi::Boolean::New(info.Env(), AT_MKLDNN_ENABLED()));
+  o.Set("parallel", at::get_parallel_info());
+  return o;
+}
+
+// fill(shape, value, dtype): handle
+Napi::Value Fill(const Napi::CallbackInfo& info) {
+  return Return(info.Env(), at::full(IntsArg(info, 0), NumberArg(info, 1), at::TensorOptions().dtype(DtypeArg(info, 2))));
+}
+
+// range(start, step, count, dtype): handle. start + k*step for k < count.
+Napi::Value Range(const Napi::CallbackInfo& info) {
+  double start = NumberArg(info, 0), step = NumberArg(info, 1);
+  int64_t n = IntArg(info, 2);
+  at::Tensor k = at::arange(n, at::TensorOptions().dtype(at::kDouble));
+  return Return(info.Env(), (k * step + start).to(DtypeArg(info, 3)));
+}
+
+}  // namespace
+
+void InitMemory(Napi::Env env, Napi::Object exports) {
+  Export(env, exports, "upload", Upload);
+  Export(env, exports, "download", Download);
+  Export(env, exports, "release", Release);
+  Export(env, exports, "liveTensors", LiveTensors);
+  Export(env, exports, "liveBytes", LiveBytes);
+  Export(env, exports, "shapeOf", ShapeOf);
+  Export(env, exports, "dtypeOf", DtypeOf);
+  Export(env, exports, "setNumThreads", SetNumThreads);
+  Export(env, exports, "numThreads", NumThreads);
+  Export(env, exports, "info", Info);
+  Export(env, exports, "fill", Fill);
+  Export(env, exports, "range", Range);
+}
+
+}  // namespace dcgan

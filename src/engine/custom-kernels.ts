@@ -1,0 +1,101 @@
+// Kernels this project adds to TF.js (implemented natively in kernels/ and in JS in cpu-kernels/), the ops
+// that run them, and their gradients. They cut a DCGAN step's memory and time: TF.js composes training-mode
+// batch norm and the Relu/LeakyRelu gradients from many full-size elementwise ops, all alive until the
+// step's gradients are done; these are one kernel each.
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Training-mode batch norm over every axis but the last, optionally followed by ReLU or LeakyReLU.
+ * Inputs x, gamma, beta; attrs epsilon, activation, alpha. Outputs y, the batch mean and
+ * 1 / sqrt(biased variance + epsilon), per channel. */
+export const BatchNormTrain = 'DcganBatchNormTrain';
+/** Its gradient. Inputs dy, x, gamma, mean, invStd, y; attrs as the forward kernel's. Outputs dx, dgamma, dbeta. */
+export const BatchNormTrainGrad = 'DcganBatchNormTrainGrad';
+
+/** The activation fused after a batch norm. */
+export type NormActivation = 'linear' | 'relu' | 'leakyrelu';
+
+export interface BatchNormTrainAttrs {
+  epsilon: number;
+  activation: NormActivation;
+  /** LeakyReLU's slope for negative inputs. */
+  alpha: number;
+}
+
+/** The native alpha argument for an activation: undefined for none, 0 for ReLU. */
+export function activationAlpha(a: BatchNormTrainAttrs): number | undefined {
+  return a.activation === 'linear' ? undefined : a.activation === 'relu' ? 0 : a.alpha;
+}
+/** dy where x > 0, attr alpha * dy elsewhere. Inputs dy, x. */
+export const LeakyReluGrad = 'DcganLeakyReluGrad';
+/** One Adam step for one variable. Inputs w, m, v, g; attrs lr, beta1, beta2, epsilon, step (from 1).
+ * Outputs w', m', v'. */
+export const AdamUpdate = 'DcganAdamUpdate';
+
+export interface AdamAttrs {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  step: number;
+}
+
+/** The Adam update of one variable's value, first and second moments: [w', m', v']. */
+export function adamUpdate(w: tf.Tensor, m: tf.Tensor, v: tf.Tensor, g: tf.Tensor, attrs: AdamAttrs): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  return tf.engine().runKernel(AdamUpdate, { w, m, v, g }, attrs as never) as [tf.Tensor, tf.Tensor, tf.Tensor];
+}
+
+export interface BatchNormTrainResult {
+  y: tf.Tensor;
+  mean: tf.Tensor1D;
+  /** Biased batch variance (what the batch was normalised with). */
+  variance: tf.Tensor1D;
+}
+
+/**
+ * Batch-normalises x ([N, C] or [N, H, W, C]) with its own statistics: gamma * (x - mean) / sqrt(var + eps) + beta,
+ * then applies `activation`. Differentiable in x, gamma and beta; the tape keeps x, y and two per-channel
+ * vectors.
+ */
+export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number,
+  activation: NormActivation = 'linear', alpha = 0.2): BatchNormTrainResult {
+  const attrs: BatchNormTrainAttrs = { epsilon, activation, alpha };
+  const [y, mean, invStd] = tf.engine().runKernel(BatchNormTrain, { x, gamma, beta }, attrs as never) as tf.Tensor[];
+  const variance = tf.tidy(() => tf.sub(tf.div(1, tf.square(invStd!)), epsilon)) as tf.Tensor1D;
+  invStd!.dispose();
+  return { y: y!, mean: mean as tf.Tensor1D, variance };
+}
+
+/**
+ * Registers the gradients of the custom kernels, and replaces Relu's and LeakyRelu's with one kernel each.
+ * Registering again (after something re-registered TF.js's own gradients) restores them.
+ */
+export function registerCustomGradients(): void {
+  tf.registerGradient({
+    kernelName: BatchNormTrain,
+    inputsToSave: ['x', 'gamma'],
+    outputsToSave: [true, true, true],
+    gradFunc: (dys: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
+      const dy = (Array.isArray(dys) ? dys[0] : dys)!;
+      const [x, gamma, y, mean, invStd] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+      // One kernel gives all three; run it here, not inside the per-input closures, each of which TF.js
+      // wraps in a tidy that would free the other two.
+      const [dx, dgamma, dbeta] = tf.engine().runKernel(BatchNormTrainGrad, { dy, x, gamma, mean, invStd, y }, attrs) as tf.Tensor[];
+      return { x: () => dx!, gamma: () => dgamma!, beta: () => dbeta! };
+    },
+  });
+  const leakyGrad = (alphaOf: (attrs: tf.NamedAttrMap) => number) => ({
+    inputsToSave: ['x'],
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => ({
+      x: () => tf.engine().runKernel(LeakyReluGrad, { dy: dy as tf.Tensor, x: saved[0]! }, { alpha: alphaOf(attrs) } as never) as tf.Tensor,
+    }),
+  });
+  // Silence the "Overriding the gradient" warning TF.js prints for these two deliberate replacements.
+  const warn = console.warn;
+  console.warn = () => undefined;
+  try {
+    tf.registerGradient({ kernelName: 'Relu', ...leakyGrad(() => 0) });
+    tf.registerGradient({ kernelName: 'LeakyRelu', ...leakyGrad((a) => (typeof a.alpha === 'number' ? a.alpha : 0.2)) });
+  } finally {
+    console.warn = warn;
+  }
+}

@@ -1,0 +1,14 @@
+// Errors a user can fix: printed as one line (what was found, and the fix), no stack trace, exit code 1.
+
+/** A problem with the user's input (a flag, a file, a dataset), with the fix in the message. */
+export class UserError extends Error {
+  override name = 'UserError';
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+/** Whether an error is the user's to fix (ours, or an architecture / config check). */
+export function isUserError(e: unknown): e is Error {
+  return e instanceof Error && (e.name === 'UserError' || e.name === 'ArchError' || e.name === 'ConfigError');
+}

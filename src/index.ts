@@ -1,0 +1,12 @@
+// The public API of dcgan: everything a library user needs, re-exported from the modules that own it.
+export { initEngine, registerAtenBackend, ATEN, AtenBackend, type EngineInfo, type EngineOptions, type BackendName } from './engine/index.js';
+export { batchNormTrain } from './engine/custom-kernels.js';
+export { checkArch, ArchError, type ArchSpec, type LayerSpec, type LatentDistribution } from './model/spec.js';
+export { buildGenerator, buildDiscriminator, type BuildOptions } from './model/build.js';
+export { PRESETS, getPreset, presetNames, type Preset, type PresetKnobs, type PresetTraining } from './model/presets.js';
+export { DcganBatchNorm } from './model/layers/batch-norm.js';
+export { layerWork, iterationMacs } from './model/flops.js';
+export { ganStep, generatorInput, discriminatorInput, type GanParts, type StepBatch, type StepFigures, type StepSettings } from './train/step.js';
+export { Adam, SgdNesterov, makeOptimizer, type GanOptimizer, type OptimizerState } from './train/optimizers.js';
+export { valueAndGrads, minimize, record } from './train/gradients.js';
+export { UserError } from './errors.js';

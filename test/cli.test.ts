@@ -1,0 +1,37 @@
+// Smoke tests of the real command line (bin/dcgan.js over dist/): help, unknown input, the engine report.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const bin = join(__dirname, '..', 'bin', 'dcgan.js');
+export function dcgan(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 600_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('dcgan CLI', () => {
+  it('prints its commands with --help, quickly and without the engine', () => {
+    const r = dcgan('--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/usage: dcgan <command>/);
+    expect(r.stdout).toMatch(/info/);
+  });
+
+  it('rejects an unknown command and an unknown flag with one line and a non-zero exit', () => {
+    const a = dcgan('frobnicate');
+    expect(a.code).toBe(2);
+    expect(a.stderr.trim().split('\n')).toHaveLength(1);
+    const b = dcgan('info', '--bogus');
+    expect(b.code).toBe(1);
+    expect(b.stderr).toMatch(/Unknown option '--bogus'/);
+    expect(b.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('reports the native engine', () => {
+    const r = dcgan('info', '--json');
+    expect(r.code).toBe(0);
+    const info = JSON.parse(r.stdout);
+    expect(info.backend).toBe('aten');
+    expect(info.nativeKernels).toBeGreaterThan(100);
+  });
+});
