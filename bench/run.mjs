@@ -3,6 +3,8 @@
 // of the PyTorch reference (../shared/bench/pytorch_reference.py) in the same run, one after the other on
 // the same machine: median img/s of a train iteration, analytic GFLOP/s, peak RSS, and the ratios.
 //   npm run bench [-- --nets dcgan64,dcgan28] [--iters N] [--json]
+//   npm run bench -- --epoch     one real epoch of dcgan28 on Fashion-MNIST (60,000 images), whole command
+//                                 timed (start-up, data loading and the run folder's outputs included)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,7 +13,7 @@ import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
-  options: { nets: { type: 'string', default: 'dcgan64,dcgan28' }, iters: { type: 'string', default: '5' }, json: { type: 'boolean' } },
+  options: { nets: { type: 'string', default: 'dcgan64,dcgan28' }, iters: { type: 'string', default: '5' }, json: { type: 'boolean' }, epoch: { type: 'boolean' } },
 });
 const reference = [join(root, '..', 'shared', 'bench', 'pytorch_reference.py'), join(root, 'bench', 'pytorch_reference.py')].find(existsSync);
 const python = '/usr/bin/python3';
@@ -45,8 +47,34 @@ function pytorch(net, gflopPerIter) {
   return res;
 }
 
-const rows = [];
 const torch = reference && hasTorch();
+
+if (values.epoch) {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'dcgan-epoch-'));
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'dcgan.js'), 'train', '--data', 'fashion-mnist', '--preset', 'dcgan28', '--epochs', '1',
+    '--sample-every', '100000', '--checkpoint-every', '100000', '--out', join(dir, 'run')], { encoding: 'utf8', cwd: root });
+  const ours = (performance.now() - t0) / 1000;
+  rmSync(dir, { recursive: true, force: true });
+  if (r.status !== 0) throw new Error(`dcgan train failed:\n${r.stderr}`);
+  const result = { dcgan_epoch_seconds: Number(ours.toFixed(1)), dcgan_images_per_second: Number((468 * 128 / ours).toFixed(1)) };
+  if (torch) {
+    const p = spawnSync(python, [reference, 'dcgan28', '--fashion-mnist-epoch', '--json'], { encoding: 'utf8' });
+    if (p.status !== 0) throw new Error(`pytorch reference failed:\n${p.stderr}`);
+    const ref = JSON.parse(p.stdout.trim().split('\n').pop());
+    Object.assign(result, { pytorch_epoch_seconds: ref.fashion_mnist_epoch_seconds, ratio: Number((ours / ref.fashion_mnist_epoch_seconds).toFixed(3)) });
+  }
+  if (values.json) console.log(JSON.stringify(result, null, 2));
+  else {
+    console.log(`dcgan28, one Fashion-MNIST epoch (468 batches of 128): dcgan ${result.dcgan_epoch_seconds} s` +
+      (result.pytorch_epoch_seconds ? `, PyTorch ${result.pytorch_epoch_seconds} s: dcgan takes ${result.ratio}x PyTorch's time` : ' (PyTorch reference not available)'));
+  }
+  process.exit(0);
+}
+
+const rows = [];
 for (const net of values.nets.split(',')) {
   const a = ours(net);
   const row = { net, ours: a };

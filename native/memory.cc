@@ -1,4 +1,5 @@
 // Moving data across the boundary (upload, download, release), the table's counters, threads and versions.
+#include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 #include <ATen/Version.h>
 #include <torch/version.h>
@@ -134,6 +135,19 @@ Napi::Value Range(const Napi::CallbackInfo& info) {
   return Return(info.Env(), (k * step + start).to(DtypeArg(info, 3)));
 }
 
+// randomNormal(shape: number[], mean: number, stddev: number, seed: number): handle (float32)
+// Seeded N(mean, stddev^2) values from ATen's Mersenne-Twister generator: the same seed gives the same
+// tensor (weight initialisation of large layers without a JavaScript array of their size).
+Napi::Value RandomNormal(const Napi::CallbackInfo& info) {
+  std::vector<int64_t> shape = IntsArg(info, 0);
+  double mean = NumberArg(info, 1), stddev = NumberArg(info, 2);
+  uint64_t seed = static_cast<uint64_t>(IntArg(info, 3));
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+  at::Tensor t = at::empty(shape, at::TensorOptions().dtype(at::kFloat));
+  t.normal_(mean, stddev, gen);
+  return Return(info.Env(), t);
+}
+
 }  // namespace
 
 void InitMemory(Napi::Env env, Napi::Object exports) {
@@ -149,6 +163,7 @@ void InitMemory(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "info", Info);
   Export(env, exports, "fill", Fill);
   Export(env, exports, "range", Range);
+  Export(env, exports, "randomNormal", RandomNormal);
 }
 
 }  // namespace dcgan

@@ -1,5 +1,7 @@
 // Normalisation and optimisation: FusedBatchNorm (inference-style, with given mean and variance) as one fused pass, and
 // training-mode batch normalisation over all axes but the last, forward and backward, on ATen's kernels.
+#include <ATen/Parallel.h>
+
 #include <cmath>
 
 #include "binding.h"
@@ -65,21 +67,58 @@ Napi::Value BatchNormTrainGrad(const Napi::CallbackInfo& info) {
   return ReturnList(info.Env(), {ChannelsLastAgain(std::get<0>(r)), std::get<1>(r), std::get<2>(r)});
 }
 
-// adamUpdate(w, m, v, g: handle, lr, beta1, beta2, eps: number, step: number): [w', m', v']
+// One pass of Adam over contiguous float32 buffers (reads w, m, v, g; writes w2, m2, v2, which may be
+// w, m, v themselves).
+void AdamLoop(const float* w, const float* m, const float* v, const float* g, float* w2, float* m2, float* v2,
+              int64_t n, double lr, double b1, double b2, double eps, double t) {
+  const float fb1 = static_cast<float>(b1), fb2 = static_cast<float>(b2);
+  const float step = static_cast<float>(lr / (1 - std::pow(b1, t)));
+  const float rbc2 = static_cast<float>(1 / std::sqrt(1 - std::pow(b2, t)));
+  const float feps = static_cast<float>(eps);
+  at::parallel_for(0, n, 16384, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      const float gi = g[i];
+      const float mi = fb1 * m[i] + (1 - fb1) * gi;
+      const float vi = fb2 * v[i] + (1 - fb2) * gi * gi;
+      m2[i] = mi;
+      v2[i] = vi;
+      w2[i] = w[i] - step * mi / (std::sqrt(vi) * rbc2 + feps);
+    }
+  });
+}
+
+// The tensor alone owns its memory: no other handle or view shares it, so it may change in place.
+bool Exclusive(const at::Tensor& t) {
+  return t.is_contiguous() && t.use_count() == 1 && t.storage().use_count() == 1;
+}
+
+// adamUpdate(w, m, v, g: handle, lr, beta1, beta2, eps, step: number, inPlace: boolean): [w', m', v'] | null
 // One Adam step (Kingma & Ba 2015, algorithm 1; PyTorch's arithmetic): m' = b1 m + (1 - b1) g,
-// v' = b2 v + (1 - b2) g^2, w' = w - lr / (1 - b1^t) * m' / (sqrt(v') / sqrt(1 - b2^t) + eps).
+// v' = b2 v + (1 - b2) g^2, w' = w - lr / (1 - b1^t) * m' / (sqrt(v') / sqrt(1 - b2^t) + eps), in one fused
+// pass. With inPlace (the caller holds the only references to w, m and v) and no other native tensor
+// sharing their memory, it overwrites them and returns null, as PyTorch's optimizers do: no new buffers,
+// which for the Simpsons preset's 655M-parameter layer saves 7.8 GB per step.
 Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
   const at::Tensor& w = TensorArg(info, 0);
   const at::Tensor& m = TensorArg(info, 1);
   const at::Tensor& v = TensorArg(info, 2);
-  const at::Tensor& g = TensorArg(info, 3);
+  at::Tensor g = TensorArg(info, 3).contiguous();
   double lr = NumberArg(info, 4), b1 = NumberArg(info, 5), b2 = NumberArg(info, 6), eps = NumberArg(info, 7);
   double t = NumberArg(info, 8);
-  double bc1 = 1 - std::pow(b1, t), bc2 = 1 - std::pow(b2, t);
-  at::Tensor m2 = m.mul(b1).add_(g, 1 - b1);
-  at::Tensor v2 = v.mul(b2).addcmul_(g, g, 1 - b2);
-  at::Tensor denom = v2.sqrt().div_(std::sqrt(bc2)).add_(eps);
-  at::Tensor w2 = w.addcdiv(m2, denom, -lr / bc1);
+  bool inPlace = !IsMissing(info, 9) && BoolArg(info, 9);
+  for (const at::Tensor* x : std::initializer_list<const at::Tensor*>{&w, &m, &v, &g}) {
+    if (x->scalar_type() != at::kFloat || x->numel() != w.numel()) throw std::invalid_argument("adamUpdate needs float32 tensors of one size");
+  }
+  const int64_t n = w.numel();
+  if (inPlace && Exclusive(w) && Exclusive(m) && Exclusive(v)) {
+    AdamLoop(w.data_ptr<float>(), m.data_ptr<float>(), v.data_ptr<float>(), g.data_ptr<float>(), w.data_ptr<float>(),
+             m.data_ptr<float>(), v.data_ptr<float>(), n, lr, b1, b2, eps, t);
+    return info.Env().Null();
+  }
+  at::Tensor wc = w.contiguous(), mc = m.contiguous(), vc = v.contiguous();
+  at::Tensor w2 = at::empty_like(wc), m2 = at::empty_like(mc), v2 = at::empty_like(vc);
+  AdamLoop(wc.data_ptr<float>(), mc.data_ptr<float>(), vc.data_ptr<float>(), g.data_ptr<float>(), w2.data_ptr<float>(),
+           m2.data_ptr<float>(), v2.data_ptr<float>(), n, lr, b1, b2, eps, t);
   return ReturnList(info.Env(), {w2, m2, v2});
 }
 

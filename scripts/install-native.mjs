@@ -87,13 +87,19 @@ if (torch.source.startsWith('system') && existsSync('/etc/debian_version') && !e
 
 const gyp = nodeGyp();
 if (!gyp) giveUp('node-gyp was not found (it ships with npm)');
-const args = [gyp, 'rebuild', '--release'];
-if (!process.env.npm_config_nodedir && existsSync('/usr/include/node/node_api.h')) args.push('--nodedir=/usr');
+const extra = [];
+if (!process.env.npm_config_nodedir && existsSync('/usr/include/node/node_api.h')) extra.push('--nodedir=/usr');
 say('building the native engine (about a minute)');
 const t0 = Date.now();
 const jobs = String(Math.max(1, (await import('node:os')).availableParallelism()));
-const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, JOBS: jobs } });
-if (r.status !== 0) giveUp('the C++ build failed (the compiler output above says why)');
+const env = { ...process.env, JOBS: jobs };
+// An earlier build's objects are reused (configure + build): only changed files compile, and the addon
+// in use stays in place until the new one is linked. --force starts from scratch.
+const steps = force || !existsSync(join(root, 'build', 'config.gypi')) ? [['rebuild', '--release']] : [['configure', '--release'], ['build', '--release']];
+for (const step of steps) {
+  const r = spawnSync(process.execPath, [gyp, ...step, ...extra], { cwd: root, stdio: 'inherit', env });
+  if (r.status !== 0) giveUp('the C++ build failed (the compiler output above says why)');
+}
 say(`native engine built in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${addon}`);
 try {
   execFileSync(process.execPath, ['-e', `require(${JSON.stringify(addon)})`], { stdio: 'pipe' });

@@ -10,5 +10,5 @@ export class UserError extends Error {
 
 /** Whether an error is the user's to fix (ours, or an architecture / config check). */
 export function isUserError(e: unknown): e is Error {
-  return e instanceof Error && (e.name === 'UserError' || e.name === 'ArchError' || e.name === 'ConfigError');
+  return e instanceof Error && ['UserError', 'ArchError', 'ConfigError', 'TrainingError'].includes(e.name);
 }

@@ -1,13 +1,6 @@
 // Smoke tests of the real command line (bin/dcgan.js over dist/): help, unknown input, the engine report.
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const bin = join(__dirname, '..', 'bin', 'dcgan.js');
-export function dcgan(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 600_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { dcgan } from './helpers.js';
 
 describe('dcgan CLI', () => {
   it('prints its commands with --help, quickly and without the engine', () => {

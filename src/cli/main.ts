@@ -15,7 +15,19 @@ interface Entry {
 
  
 const COMMANDS: Record<string, Entry> = {
+  train: { summary: 'train a DCGAN (presets, any folder of images), with checkpoints and exact resume', load: () => require('./commands/train.js').command },
+  sample: { summary: 'N seeded images from a run or an exported generator, single PNGs and/or a grid', load: () => require('./commands/sample.js').command },
+  interpolate: { summary: 'a walk through latent points (lerp / slerp) as a PNG strip and a GIF', load: () => require('./commands/interpolate.js').command },
+  traverse: { summary: 'per-dimension sweeps of z, as a grid and a GIF', load: () => require('./commands/traverse.js').command },
+  arithmetic: { summary: 'vector arithmetic on z (A - B + C) from a numbered sample sheet', load: () => require('./commands/arithmetic.js').command },
+  'progress-gif': { summary: "a run's fixed-noise grids over training, animated", load: () => require('./commands/progress-gif.js').command },
+  filters: { summary: "the discriminator's first-layer filters (and feature maps) as images", load: () => require('./commands/filters.js').command },
+  large: { summary: 'an image larger than the training size from a spatially tiled z', load: () => require('./commands/large.js').command },
+  eval: { summary: 'FID, KID, precision/recall, class coverage and a memorization check of a run or a folder of images', load: () => require('./commands/eval.js').command },
+  probe: { summary: "the paper's discriminator probe: a linear classifier on D's pooled features vs random D and pixels", load: () => require('./commands/probe.js').command },
+  serve: { summary: 'web dashboard (live curves, sample grids) and latent explorer of a runs folder; train --serve trains and serves', load: () => require('./commands/serve.js').command },
   info: { summary: 'show the engine: backend, threads, libtorch, kernels', load: () => require('./commands/info.js').command },
+  data: { summary: 'inspect a dataset: count, shape, labels, pixel statistics, skipped files, a preview grid', load: () => require('./commands/data.js').command },
 };
  
 

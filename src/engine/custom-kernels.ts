@@ -31,6 +31,22 @@ export const LeakyReluGrad = 'DcganLeakyReluGrad';
  * Outputs w', m', v'. */
 export const AdamUpdate = 'DcganAdamUpdate';
 
+/** Seeded normal random values. No inputs; attrs shape, mean, stddev, seed. The values differ between
+ * backends (aten uses ATen's generator, cpu this project's), each reproducible by its seed. */
+export const RandomNormal = 'DcganRandomNormal';
+
+export interface RandomNormalAttrs {
+  shape: number[];
+  mean: number;
+  stddev: number;
+  seed: number;
+}
+
+/** A [shape] tensor of N(mean, stddev^2) values, made by the backend (no JavaScript array of its size). */
+export function randomNormal(shape: number[], mean: number, stddev: number, seed: number): tf.Tensor {
+  return tf.engine().runKernel(RandomNormal, {}, { shape, mean, stddev, seed } as never) as tf.Tensor;
+}
+
 export interface AdamAttrs {
   lr: number;
   beta1: number;

@@ -47,6 +47,8 @@ export interface NativeAten {
   info(): NativeInfo;
   fill(shape: readonly number[], value: number, dtype: NativeDtype): Handle;
   range(start: number, step: number, count: number, dtype: NativeDtype): Handle;
+  /** Seeded N(mean, stddev^2) float32 values (ATen's generator). */
+  randomNormal(shape: readonly number[], mean: number, stddev: number, seed: number): Handle;
   // elementwise.cc
   unary(op: UnaryOp, x: Handle, a?: number, b?: number, dtype?: NativeDtype): Handle;
   binary(op: BinaryOp, a: Handle, b: Handle, dtype: NativeDtype): Handle;
@@ -101,8 +103,9 @@ export interface NativeAten {
   resizeBilinearGrad(dy: Handle, inHeight: number, inWidth: number, rowLo: Int32Array, rowHi: Int32Array,
     rowFrac: Float32Array, colLo: Int32Array, colHi: Int32Array, colFrac: Float32Array): Handle;
   // norm.cc
-  /** One Adam step: [w', m', v']. */
-  adamUpdate(w: Handle, m: Handle, v: Handle, g: Handle, lr: number, beta1: number, beta2: number, eps: number, step: number): [Handle, Handle, Handle];
+  /** One Adam step: [w', m', v'], or null when done in place (inPlace and w, m, v exclusively owned). */
+  adamUpdate(w: Handle, m: Handle, v: Handle, g: Handle, lr: number, beta1: number, beta2: number, eps: number, step: number,
+    inPlace?: boolean): [Handle, Handle, Handle] | null;
   batchNorm(x: Handle, mean: Handle, variance: Handle, offset: Handle | undefined, scale: Handle | undefined, eps: number): Handle;
   /** Training-mode batch norm of [N, C] or NHWC x over all axes but the last, then LeakyReLU(alpha) when
    * alpha is given (0: ReLU): [y, mean, invStd]. */

@@ -4,6 +4,7 @@ import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { cpuAdamUpdateConfig } from './cpu-kernels/adam-update.js';
 import { cpuBatchNormTrainConfig, cpuBatchNormTrainGradConfig } from './cpu-kernels/batch-norm-train.js';
 import { cpuLeakyReluGradConfig } from './cpu-kernels/leaky-relu-grad.js';
+import { cpuRandomNormalConfig } from './cpu-kernels/random-normal.js';
 import { absConfig } from './kernels/Abs.js';
 import { acosConfig } from './kernels/Acos.js';
 import { acoshConfig } from './kernels/Acosh.js';
@@ -38,6 +39,7 @@ import { dcganAdamUpdateConfig } from './kernels/DcganAdamUpdate.js';
 import { dcganBatchNormTrainConfig } from './kernels/DcganBatchNormTrain.js';
 import { dcganBatchNormTrainGradConfig } from './kernels/DcganBatchNormTrainGrad.js';
 import { dcganLeakyReluGradConfig } from './kernels/DcganLeakyReluGrad.js';
+import { dcganRandomNormalConfig } from './kernels/DcganRandomNormal.js';
 import { depthwiseConv2dNativeConfig } from './kernels/DepthwiseConv2dNative.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/DepthwiseConv2dNativeBackpropFilter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/DepthwiseConv2dNativeBackpropInput.js';
@@ -160,6 +162,7 @@ export const nativeKernels: readonly KernelConfig[] = [
   dcganBatchNormTrainConfig,
   dcganBatchNormTrainGradConfig,
   dcganLeakyReluGradConfig,
+  dcganRandomNormalConfig,
   depthwiseConv2dNativeConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
@@ -249,5 +252,5 @@ export const nativeKernels: readonly KernelConfig[] = [
 ];
 
 export const cpuCustomKernels: readonly KernelConfig[] = [
-  cpuAdamUpdateConfig, cpuBatchNormTrainConfig, cpuBatchNormTrainGradConfig, cpuLeakyReluGradConfig,
+  cpuAdamUpdateConfig, cpuBatchNormTrainConfig, cpuBatchNormTrainGradConfig, cpuLeakyReluGradConfig, cpuRandomNormalConfig,
 ];

@@ -2,6 +2,7 @@
 // weights from N(0, 0.02); BatchNorm gamma from N(1, 0.02) as pytorch/examples' weights_init).
 import * as tfl from '@tensorflow/tfjs-layers';
 import { DcganBatchNorm } from './layers/batch-norm.js';
+import { DcganNormal } from './layers/initializer.js';
 import { ArchError, type ArchSpec, type LayerSpec } from './spec.js';
 
 export interface BuildOptions {
@@ -13,7 +14,7 @@ export interface BuildOptions {
 
 function layerFor(l: LayerSpec, name: string, seed: number, inputShape?: number[]): tfl.layers.Layer {
   const base = { name, ...(inputShape ? { inputShape } : {}) };
-  const w = tfl.initializers.randomNormal({ mean: 0, stddev: 0.02, seed });
+  const w = new DcganNormal({ mean: 0, stddev: 0.02, seed });
   switch (l.type) {
     case 'dense':
       return tfl.layers.dense({ ...base, units: l.units, useBias: l.bias ?? true, kernelInitializer: w, biasInitializer: 'zeros' });

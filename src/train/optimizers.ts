@@ -31,7 +31,9 @@ abstract class SlotOptimizer implements GanOptimizer {
   protected ensureSlots(vars: tf.Variable[]): void {
     if (this.slots[this.slotNames[0]!]?.length === vars.length) return;
     this.disposeSlots();
-    for (const name of this.slotNames) this.slots[name] = vars.map((v) => tf.variable(tf.zerosLike(v), false));
+    // Inside a tidy, the zeros are released once the variable holds them: each slot then owns its data alone
+    // (which lets the Adam kernel update it in place).
+    for (const name of this.slotNames) this.slots[name] = vars.map((v) => tf.tidy(() => tf.variable(tf.zerosLike(v), false)));
   }
 
   abstract apply(vars: tf.Variable[], grads: tf.Tensor[]): void;

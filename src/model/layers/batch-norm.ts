@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { batchNormTrain, type NormActivation } from '../../engine/custom-kernels.js';
+import { DcganNormal } from './initializer.js';
 
 export interface DcganBatchNormArgs {
   name?: string;
@@ -50,7 +51,7 @@ export class DcganBatchNorm extends tfl.layers.Layer {
     const c = shape[shape.length - 1];
     if (c == null) throw new Error(`${this.name}: the channel (last) dimension must be known`);
     // gamma ~ N(1, 0.02), beta = 0 (pytorch/examples weights_init)
-    this.gamma = this.addWeight('gamma', [c], 'float32', tfl.initializers.randomNormal({ mean: 1, stddev: 0.02, seed: this.seed }), undefined, true);
+    this.gamma = this.addWeight('gamma', [c], 'float32', new DcganNormal({ mean: 1, stddev: 0.02, seed: this.seed ?? 0 }), undefined, true);
     this.beta = this.addWeight('beta', [c], 'float32', tfl.initializers.zeros(), undefined, true);
     this.movingMean = this.addWeight('moving_mean', [c], 'float32', tfl.initializers.zeros(), undefined, false);
     this.movingVariance = this.addWeight('moving_variance', [c], 'float32', tfl.initializers.ones(), undefined, false);

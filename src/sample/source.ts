@@ -1,0 +1,128 @@
+// Where generators come from: a run folder (its exported generator, or one of its checkpoints, with the
+// EMA or the raw weights), a checkpoint folder, or an exported generator (model.json). All are opened as
+// stock tfjs-layers models, exactly what a browser would load.
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import { buildDiscriminator, buildGenerator } from '../model/build.js';
+import { stockTopology, type GeneratorMeta } from '../model/export.js';
+import type { ArchSpec } from '../model/spec.js';
+import { listCheckpoints, loadCheckpoint } from '../train/checkpoint.js';
+
+export interface OpenOptions {
+  /** A run's checkpoint: 'latest', 'best' or a step number; default: the run's exported generator. */
+  checkpoint?: string;
+  /** From a checkpoint: the EMA weights (when the run kept them, the default) or the raw ones. */
+  weights?: 'ema' | 'raw';
+}
+
+export interface OpenedGenerator {
+  model: tfl.LayersModel;
+  meta: GeneratorMeta;
+  /** The stock topology and weights (to derive variants such as the large-image generator). */
+  artifacts: tf.io.ModelArtifacts;
+  /** What was opened, for messages. */
+  source: string;
+}
+
+interface CheckpointMetaLike {
+  step: number;
+  arch: ArchSpec;
+  classes: number;
+  classNames?: string[];
+  ema: boolean;
+  weightNames: { G: string[]; D: string[] };
+}
+
+async function artifactsOf(model: tfl.LayersModel): Promise<tf.io.ModelArtifacts> {
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(tf.io.withSaveHandler(async (a) => {
+    artifacts = a;
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+  const a = artifacts!;
+  return { ...a, modelTopology: stockTopology(a.modelTopology as Record<string, unknown>) };
+}
+
+function fromDisk(jsonPath: string): tf.io.ModelArtifacts & { meta?: GeneratorMeta } {
+  const dir = join(jsonPath, '..');
+  const json = JSON.parse(readFileSync(jsonPath, 'utf8')) as {
+    modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+    userDefinedMetadata?: { dcgan?: GeneratorMeta };
+  };
+  const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
+  const weightData = tf.io.concatenateArrayBuffers(json.weightsManifest.flatMap((g) => g.paths).map((p) => {
+    const file = join(dir, p);
+    if (!existsSync(file)) throw new UserError(`${jsonPath} names weights file ${p}, which is missing from ${dir}`);
+    const b = readFileSync(file);
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+  }));
+  return { modelTopology: json.modelTopology, weightSpecs, weightData, meta: json.userDefinedMetadata?.dcgan };
+}
+
+function resolveCheckpoint(runOrCheckpoint: string, which: string): string {
+  if (existsSync(join(runOrCheckpoint, 'checkpoint.json'))) return runOrCheckpoint;
+  const dir = join(runOrCheckpoint, 'checkpoints');
+  if (which === 'best') {
+    const best = join(dir, 'best');
+    if (!existsSync(join(best, 'checkpoint.json'))) throw new UserError(`${runOrCheckpoint} has no best checkpoint (checkpoints/best is written by train --eval-every)`);
+    return best;
+  }
+  const all = listCheckpoints(dir);
+  if (all.length === 0) throw new UserError(`${runOrCheckpoint} has no checkpoints (checkpoints/step-* folders)`);
+  if (which === 'latest') return all[all.length - 1]!.path;
+  const step = Number(which);
+  const hit = all.find((c) => c.step === step);
+  if (!hit) throw new UserError(`${runOrCheckpoint} has no checkpoint of step ${which}; it has ${all.map((c) => c.step).join(', ')}`);
+  return hit.path;
+}
+
+/** Loads a checkpoint's G (or D) into a model built from its architecture. */
+export function modelsFromCheckpoint(dir: string, which: 'G' | 'D' | 'EMA'): { model: tfl.LayersModel; meta: CheckpointMetaLike } {
+  const { meta, tensors } = loadCheckpoint<CheckpointMetaLike>(dir);
+  try {
+    const classes = meta.classes ?? 0;
+    const model = which === 'D' ? buildDiscriminator(meta.arch, { classes }) : buildGenerator(meta.arch, { classes });
+    const names = which === 'D' ? meta.weightNames.D : meta.weightNames.G;
+    const prefix = which === 'EMA' && !meta.ema ? 'G' : which;
+    model.setWeights(names.map((n) => {
+      const t = tensors[`${prefix}/${n}`];
+      if (!t) throw new UserError(`${dir}: missing tensor ${prefix}/${n}; the checkpoint is damaged`);
+      return t;
+    }));
+    return { model, meta };
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
+}
+
+/** Opens a generator from a run folder, a checkpoint folder or an exported generator. */
+export async function openGenerator(path: string, opts: OpenOptions = {}): Promise<OpenedGenerator> {
+  if (!existsSync(path)) throw new UserError(`${path} does not exist: give a run folder, a checkpoint folder or a generator's model.json`);
+  const isDir = statSync(path).isDirectory();
+  const exportJson = !isDir ? path : existsSync(join(path, 'model.json')) ? join(path, 'model.json') : join(path, 'generator', 'model.json');
+  const isCheckpoint = isDir && existsSync(join(path, 'checkpoint.json'));
+  if (!opts.checkpoint && !isCheckpoint && existsSync(exportJson)) {
+    const a = fromDisk(exportJson);
+    if (!a.meta) throw new UserError(`${exportJson} has no dcgan metadata (nz, image size): it was not exported by dcgan`);
+    const model = await tfl.loadLayersModel(tf.io.fromMemory(a));
+    return { model, meta: a.meta, artifacts: a, source: exportJson };
+  }
+  if (!isDir) throw new UserError(`${path} is not a generator's model.json`);
+  const ckpt = resolveCheckpoint(path, opts.checkpoint ?? 'latest');
+  const which = opts.weights === 'raw' ? 'G' : 'EMA';
+  const { model: ours, meta } = modelsFromCheckpoint(ckpt, which);
+  try {
+    const artifacts = await artifactsOf(ours);
+    const model = await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
+    const gm: GeneratorMeta = {
+      preset: meta.arch.name, nz: meta.arch.nz, latent: meta.arch.latent, classes: meta.classes ?? 0,
+      classNames: meta.classNames, image: meta.arch.image, step: meta.step,
+    };
+    return { model, meta: gm, artifacts, source: `${ckpt} (${which === 'EMA' && meta.ema ? 'EMA' : 'raw'} weights)` };
+  } finally {
+    ours.dispose();
+  }
+}

@@ -1,0 +1,56 @@
+// Training progress on the console: on a terminal, one line redrawn in place (epoch, a bar, step, img/s,
+// ETA and the four figures); otherwise a plain line every `logEvery` steps. Warnings get their own lines.
+import type { MetricsLine } from './run-folder.js';
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '?';
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  return h ? `${h}h${String(m).padStart(2, '0')}m` : m ? `${m}m${String(r).padStart(2, '0')}s` : `${r}s`;
+}
+
+export interface ProgressView {
+  step: number;
+  totalSteps: number;
+  epoch: number;
+  epochs: number;
+  etaSeconds: number | null;
+  line: MetricsLine;
+}
+
+function figures(l: MetricsLine): string {
+  return `Loss_D ${l.Loss_D.toFixed(4)}  Loss_G ${l.Loss_G.toFixed(4)}  D(x) ${l['D(x)'].toFixed(4)}  D(G(z)) ${l['D(G(z))'].toFixed(4)} / ${l['D(G(z))_2'].toFixed(4)}`;
+}
+
+export class ConsoleProgress {
+  private readonly tty: boolean;
+  private drawn = false;
+
+  constructor(private readonly out: NodeJS.WriteStream = process.stdout, private readonly logEvery = 50, tty?: boolean) {
+    this.tty = tty ?? Boolean(out.isTTY);
+  }
+
+  update(v: ProgressView): void {
+    if (this.tty) {
+      const width = 20, done = Math.round((v.step / Math.max(1, v.totalSteps)) * width);
+      const bar = `[${'='.repeat(Math.max(0, done - 1))}${done > 0 ? '>' : ''}${' '.repeat(width - done)}]`;
+      const text = `epoch ${v.epoch + 1}/${v.epochs} ${bar} ${v.step}/${v.totalSteps} | ${v.line['img/s'].toFixed(1)} img/s | ETA ${formatDuration(v.etaSeconds ?? NaN)} | ${figures(v.line)}`;
+      const cols = this.out.columns ?? 160;
+      this.out.write(`\r\x1b[2K${text.slice(0, cols - 1)}`);
+      this.drawn = true;
+    } else if (v.step % this.logEvery === 0 || v.step === v.totalSteps || v.step === 1) {
+      this.out.write(`[${v.epoch + 1}/${v.epochs}][${v.step}/${v.totalSteps}] ${figures(v.line)}  ${v.line['img/s'].toFixed(1)} img/s  ETA ${formatDuration(v.etaSeconds ?? NaN)}\n`);
+    }
+  }
+
+  /** A message on its own line (the bar is redrawn on the next update). */
+  message(text: string): void {
+    if (this.drawn) this.out.write('\r\x1b[2K');
+    this.out.write(`${text}\n`);
+  }
+
+  finish(): void {
+    if (this.drawn) this.out.write('\n');
+    this.drawn = false;
+  }
+}

@@ -1,0 +1,36 @@
+// Picks TensorFlow.js's backend for the explorer: WebGL where the browser has it, else WebAssembly, else the
+// plain-JS cpu backend; ?backend=NAME asks for one. The wasm binaries come from the tfjs-backend-wasm
+// package, emitted by Vite beside the other assets.
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+
+export const BACKENDS = ['webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+});
+
+/** Sets the first backend of the list that initialises; returns its name. */
+export async function chooseBackend(wanted: string | null): Promise<string> {
+  if (wanted !== null && !(BACKENDS as readonly string[]).includes(wanted)) {
+    throw new Error(`?backend=${wanted} is not one of ${BACKENDS.join(', ')}`);
+  }
+  const order: readonly string[] = wanted ? [wanted] : BACKENDS;
+  for (const name of order) {
+    try {
+      if (await tf.setBackend(name)) {
+        await tf.ready();
+        return tf.getBackend();
+      }
+    } catch {
+      // this backend cannot start here: try the next
+    }
+  }
+  throw new Error(`no TensorFlow.js backend could start (tried ${order.join(', ')})`);
+}
