@@ -10,9 +10,9 @@ function json(path: string): Record<string, unknown> {
 }
 
 describe('dcgan train', () => {
-  it('--dry-run runs one step on fake data and writes the whole run folder', () => {
+  it('--dry-run runs one step on fake data and writes the whole run folder', async () => {
     const out = join(tempDir(), 'run');
-    const r = dcgan('train', '--dry-run', '--preset', 'dcgan64', '--image-size', '32', '--ngf', '8', '--ndf', '8', '--batch-size', '4', '--out', out);
+    const r = await dcgan('train', '--dry-run', '--preset', 'dcgan64', '--image-size', '32', '--ngf', '8', '--ndf', '8', '--batch-size', '4', '--out', out);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/done: 1\/1 steps on aten/);
@@ -41,7 +41,7 @@ describe('dcgan train', () => {
     const root = tempDir();
     const common = ['--data', 'fake:32x32x3', '--preset', 'dcgan64', '--image-size', '32', '--ngf', '8', '--ndf', '8',
       '--batch-size', '8', '--max-steps', '24', '--checkpoint-every', '4', '--sample-every', '8', '--seed', '5', '--ema', '0.9'];
-    const a = dcgan('train', ...common, '--out', join(root, 'a'));
+    const a = await dcgan('train', ...common, '--out', join(root, 'a'));
     expect(a.code, a.stderr).toBe(0);
 
     const b = join(root, 'b');
@@ -58,7 +58,7 @@ describe('dcgan train', () => {
     });
     await new Promise((r) => child.on('exit', r));
     expect(existsSync(join(b, 'checkpoints', 'step-0000024'))).toBe(false);
-    const resumed = dcgan('train', '--resume', b);
+    const resumed = await dcgan('train', '--resume', b);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toMatch(/resumed .* \(step (8|12|16|20)/);
 
@@ -68,12 +68,12 @@ describe('dcgan train', () => {
     expect(steps).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
   });
 
-  it('stops a diverging run with a clear message and keeps the checkpoints written before', () => {
+  it('stops a diverging run with a clear message and keeps the checkpoints written before', async () => {
     const out = join(tempDir(), 'run');
     const common = ['--data', 'fake:32x32x3', '--preset', 'dcgan64', '--image-size', '32', '--ngf', '8', '--ndf', '8', '--batch-size', '8'];
-    expect(dcgan('train', ...common, '--max-steps', '3', '--checkpoint-every', '1', '--out', out).code).toBe(0);
+    expect((await dcgan('train', ...common, '--max-steps', '3', '--checkpoint-every', '1', '--out', out)).code).toBe(0);
     // Resumed with an absurd learning rate, the next step's losses are NaN.
-    const r = dcgan('train', '--resume', out, '--max-steps', '6', '--lr', '1e38');
+    const r = await dcgan('train', '--resume', out, '--max-steps', '6', '--lr', '1e38');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/training diverged at step 4: (Loss_D|Loss_G|D\(x\)|D\(G\(z\)\)).* is NaN/);
     expect(r.stderr).toMatch(/last good checkpoint is .*step-0000003/);
@@ -82,18 +82,18 @@ describe('dcgan train', () => {
     expect(json(join(out, 'progress.json'))).toMatchObject({ status: 'failed', step: 3 });
   });
 
-  it('fails with one line and no stack trace on bad input', () => {
-    const r1 = dcgan('train', '--data', '/no/such/folder', '--max-steps', '1', '--out', join(tempDir(), 'x'));
+  it('fails with one line and no stack trace on bad input', async () => {
+    const r1 = await dcgan('train', '--data', '/no/such/folder', '--max-steps', '1', '--out', join(tempDir(), 'x'));
     expect(r1.code).toBe(1);
     expect(r1.stderr).toMatch(/\/no\/such\/folder/);
     expect(r1.stderr).not.toMatch(/\n\s+at /);
-    const r2 = dcgan('train', '--preset', 'nope', '--dry-run');
+    const r2 = await dcgan('train', '--preset', 'nope', '--dry-run');
     expect(r2.code).toBe(1);
     expect(r2.stderr).toMatch(/unknown preset 'nope'/);
-    const r3 = dcgan('train', '--resume', tempDir());
+    const r3 = await dcgan('train', '--resume', tempDir());
     expect(r3.code).toBe(1);
     expect(r3.stderr).toMatch(/not a run folder/);
-    const r4 = dcgan('train', '--batch-size', 'many', '--dry-run');
+    const r4 = await dcgan('train', '--batch-size', 'many', '--dry-run');
     expect(r4.code).toBe(1);
     expect(r4.stderr).toMatch(/--batch-size must be an integer/);
   });

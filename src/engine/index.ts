@@ -2,6 +2,10 @@
 // selects a backend and thread count for a run.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+// tfjs-core's Node build registers no gradients; tfjs-layers' registers them all when it loads. Loading it
+// here, before the engine's own gradient replacements, makes tf.grad work for library users and keeps
+// those replacements from being overwritten by a later first import of tfjs-layers.
+import '@tensorflow/tfjs-layers';
 import { availableParallelism } from 'node:os';
 import { ATEN, AtenBackend } from './backend.js';
 import { cpuFallback, NO_FALLBACK } from './fallback.js';

@@ -131,6 +131,10 @@ export function loadNative(): NativeLoad {
     cached = { ok: false, reason: `the native engine is not built (${addonPath} is missing; run \`npm run build:native\`)` };
   } else {
     try {
+      // OpenMP threads that spin while waiting make ATen many times slower whenever another busy process
+      // shares the cores (measured: dcgan28 on 2 loaded cores, 9 img/s spinning vs 52 sleeping). libgomp
+      // reads this when the addon loads it; a user's own setting wins.
+      process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
       const aten = require(addonPath) as NativeAten;
       cached = { ok: true, aten };
     } catch (e) {

@@ -1,6 +1,6 @@
 // The feature classifier of a dataset family (mnist, fashion-mnist, cifar10), trained once on the family's
 // train split at its own resolution and cached in <cache dir>/eval/ with its test accuracy beside it
-// (classifier.json), keyed by the recipe and the dataset's files.
+// (classifier.json), keyed by the recipe and the train and test splits' content (fingerprint.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { createHash } from 'node:crypto';

@@ -2,16 +2,16 @@
 // leaves no tensor behind, training is deterministic, and FID through the classifier is near zero between
 // MNIST's train and test splits and large for noise; the statistics cache and class coverage behave.
 import * as tf from '@tensorflow/tfjs-core';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataset, type ImageDataset } from '../data/index.js';
+import { encodeCifarBatch, loadDataset, type ImageDataset } from '../data/index.js';
 import { initEngine } from '../engine/index.js';
 import { Adam } from '../train/optimizers.js';
 import { Rng } from '../train/rng.js';
 import { buildClassifier, classifierStep, DEFAULT_RECIPE, trainClassifier } from './classifier.js';
-import { datasetFeatureNetwork } from './classifier-cache.js';
+import { classifierFamily, datasetFeatureNetwork, loadOrTrainClassifier } from './classifier-cache.js';
 import { classCoverage } from './coverage.js';
 import { evaluateImages } from './evaluate.js';
 import type { FeatureNetwork } from './feature-network.js';
@@ -28,13 +28,16 @@ function images(ds: ImageDataset, n: number): Float32Array {
   return out;
 }
 
+beforeAll(async () => {
+  await initEngine();
+});
+afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+
 describe('feature classifier', () => {
   beforeAll(async () => {
-    await initEngine();
     train = await loadDataset('mnist', { split: 'train', labels: true });
     test = await loadDataset('mnist', { split: 'test', labels: true });
   });
-  afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 
   it('a training step lowers the loss and leaves no tensor behind', () => {
     const model = buildClassifier([28, 28, 1], 10);
@@ -122,6 +125,38 @@ describe('feature classifier', () => {
       expect(good.counts).toMatchObject({ generated: 2000, realStats: train.count, realSubset: 2000, kidSubsets: 10, precisionRecall: 2000, k: 3 });
       expect(tf.memory().numTensors).toBe(tensors);
     });
+  });
+});
+
+describe('classifier families', () => {
+  it('mnist, fashion-mnist and cifar10 have one, other data does not', () => {
+    expect(['mnist', 'fashion-mnist', 'cifar10:/x', 'fake:8x8', 'emoji', '/some/folder'].map(classifierFamily))
+      .toEqual(['mnist', 'fashion-mnist', 'cifar10', null, null, null]);
+  });
+
+  it('a CIFAR-10 folder gets a 32x32x3 classifier, trained once and then read from the cache', async () => {
+    // A tiny CIFAR-10 in the binary format: each class a colour, with noise.
+    const dir = join(cacheDir, 'cifar');
+    mkdirSync(dir);
+    const rng = new Rng(8);
+    const batch = (n: number) => {
+      const labels = Int32Array.from({ length: n }, (_, i) => i % 10);
+      const px = new Uint8Array(n * 3072);
+      for (let i = 0; i < n; i++) for (let p = 0; p < 3072; p++) px[i * 3072 + p] = Math.min(255, Math.max(0, ((labels[i]! * 37 * ((p % 3) + 1)) % 256) + Math.round(rng.normal() * 20)));
+      return encodeCifarBatch(px, labels);
+    };
+    writeFileSync(join(dir, 'data_batch_1.bin'), batch(200));
+    writeFileSync(join(dir, 'test_batch.bin'), batch(100));
+    const recipe = { ...DEFAULT_RECIPE, epochs: 2, batchSize: 20 };
+    const first = await loadOrTrainClassifier(`cifar10:${dir}`, { cacheDir, recipe });
+    expect(first.trained).toBe(true);
+    expect(first.info).toMatchObject({ family: 'cifar10', input: [32, 32, 3], trainImages: 200, testImages: 100 });
+    expect(first.info.testAccuracy).toBeGreaterThan(0.5);
+    first.model.dispose();
+    const second = await loadOrTrainClassifier(`cifar10:${dir}`, { cacheDir, recipe });
+    expect(second.trained).toBe(false);
+    expect(second.info).toEqual(first.info);
+    second.model.dispose();
   });
 });
 

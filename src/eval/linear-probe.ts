@@ -1,6 +1,6 @@
 // A linear classifier on fixed features: L2-regularised multinomial logistic regression on standardised
-// features, trained full-batch with Adam on the engine (closed-form gradient); the regularisation strength is picked by k-fold
-// cross-validation on the labelled set itself (no test labels are looked at).
+// features, trained full-batch with Adam on the engine (closed-form gradient); the regularisation strength is
+// picked by k-fold cross-validation on the labelled set itself (no test labels are looked at).
 import * as tf from '@tensorflow/tfjs-core';
 import { epochOrder } from '../data/seeded-order.js';
 import { Adam } from '../train/optimizers.js';

@@ -19,10 +19,16 @@ describe('presets', () => {
   });
 
   for (const [name, preset] of Object.entries(PRESETS)) {
-    it(`${name}: builds at ${preset.defaultImage.size.join('x')}x${preset.defaultImage.channels} and trains 2 steps`, () => {
+    // keras-simpsons updates its 655M-parameter layer twice per step (half-batch D): about a minute.
+    it(`${name}: builds at ${preset.defaultImage.size.join('x')}x${preset.defaultImage.channels} and trains 2 steps`, { timeout: 900_000 }, async () => {
+      // Long synchronous work starves the test worker's messages to vitest: yield between the pieces.
+      const breathe = () => new Promise((r) => setImmediate(r));
       const arch = preset.build({});
       expect(checkArch(JSON.parse(JSON.stringify(arch)), name)).toEqual(arch);
-      const G = buildGenerator(arch), D = buildDiscriminator(arch);
+      const G = buildGenerator(arch);
+      await breathe();
+      const D = buildDiscriminator(arch);
+      await breathe();
       const { height, width, channels } = arch.image;
       expect(G.outputs[0]!.shape).toEqual([null, height, width, channels]);
       if (name === 'keras-simpsons') expect(params(D)).toBeGreaterThan(655_000_000);
@@ -40,6 +46,7 @@ describe('presets', () => {
       };
       const settings = { dOutput: arch.dOutput, dBatch: t.dBatch, gSteps: 1, classes: 0 };
       ganStep(parts, batch, settings);
+      await breathe();
       const tensors = tf.memory().numTensors;
       const f = ganStep(parts, batch, settings);
       expect(tf.memory().numTensors).toBe(tensors);

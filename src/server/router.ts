@@ -8,7 +8,7 @@
 // Only GET and HEAD; every failure is a 4xx (or a 500 without internals), never a crash.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import type { MetricsPoint, RunEvents, RunsListEvents, RunSnapshot } from './api-types.js';
+import type { RunEvents, RunsListEvents } from './api-types.js';
 import { EventStream } from './event-stream.js';
 import { hostHeaderIsLoopback } from './host-check.js';
 import { HttpError, notFound } from './http-error.js';
@@ -57,14 +57,16 @@ export function createRouter(opts: RouterOptions): Router {
     return feed;
   }
 
-  /** The run's current state, through its feed (shared with any open event stream). */
-  async function snapshotOf(name: string): Promise<RunSnapshot> {
+  /** Reads from the run's feed, loaded for the occasion unless an event stream keeps it current. */
+  async function withFeed<T>(name: string, read: (feed: RunFeed) => T): Promise<T> {
     const feed = await feedFor(name);
-    let snap: RunSnapshot | undefined;
-    const off = await feed.subscribe(((event, data) => { if (event === 'snapshot') snap = data as RunSnapshot; }) as Listener<RunEvents>);
-    off();
-    if (feed.listenerCount === 0) feeds.delete(name);
-    return snap!;
+    const off = await feed.subscribe(() => undefined);
+    try {
+      return read(feed);
+    } finally {
+      off();
+      if (feed.listenerCount === 0 && feeds.get(name) === feed) feeds.delete(name);
+    }
   }
 
   function openStream<E>(req: IncomingMessage, res: ServerResponse, subscribe: (l: Listener<E>) => Promise<() => void>, onEmpty: () => void): void {
@@ -92,8 +94,8 @@ export function createRouter(opts: RouterOptions): Router {
     const head = req.method === 'HEAD';
     if (a === 'runs' && name === undefined) {
       allowOnly(t.query, []);
-      let runs: RunsListEvents['runs'] = [];
-      const off = await listFeed.subscribe(((_e, data) => { runs = data as RunsListEvents['runs']; }) as Listener<RunsListEvents>);
+      const off = await listFeed.subscribe(() => undefined);
+      const runs = listFeed.current;
       off();
       sendJson(res, 200, runs, head);
       return;
@@ -106,18 +108,13 @@ export function createRouter(opts: RouterOptions): Router {
     if (a !== 'runs' || name === undefined || rest.length) throw notFound('no such API path');
     if (sub === undefined) {
       allowOnly(t.query, []);
-      sendJson(res, 200, await snapshotOf(name), head);
+      sendJson(res, 200, await withFeed(name, (f) => f.snapshot()), head);
       return;
     }
     if (sub === 'metrics') {
       allowOnly(t.query, ['from']);
       const from = intParam(t.query, 'from', { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 0 });
-      const feed = await feedFor(name);
-      let points: MetricsPoint[] = [];
-      const off = await feed.subscribe(((event, data) => { if (event === 'snapshot') points = (data as RunSnapshot).metrics; }) as Listener<RunEvents>);
-      off();
-      if (feed.listenerCount === 0) feeds.delete(name);
-      sendJson(res, 200, points.filter((p) => p.step > from), head);
+      sendJson(res, 200, await withFeed(name, (f) => f.metricsAfter(from)), head);
       return;
     }
     if (sub === 'events') {

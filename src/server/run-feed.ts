@@ -89,6 +89,11 @@ export class RunFeed extends PollingFeed<RunEvents> {
     return { summary: this.summary, config: this.files.config, samples: this.files.samples, generator: this.files.generator, metrics: points, metricsEvery: every };
   }
 
+  /** Every metrics line after `step`, unthinned. */
+  metricsAfter(step: number): MetricsPoint[] {
+    return this.metrics.filter((p) => p.step > step);
+  }
+
   protected greet(listener: Listener<RunEvents>): void {
     listener('snapshot', this.snapshot());
   }

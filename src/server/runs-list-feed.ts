@@ -11,6 +11,10 @@ export class RunsListFeed extends PollingFeed<RunsListEvents> {
     super(intervalMs);
   }
 
+  get current(): RunSummary[] {
+    return this.runs;
+  }
+
   protected greet(listener: Listener<RunsListEvents>): void {
     listener('runs', this.runs);
   }

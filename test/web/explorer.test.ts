@@ -33,7 +33,7 @@ describe('latent explorer (headless Chromium)', () => {
 
   beforeAll(async () => {
     for (const [name, extra] of [['plain', ['--max-steps', '24']], ['cond', ['--max-steps', '2', '--conditional']]] as const) {
-      const r = dcgan('train', ...tiny, ...extra, '--checkpoint-every', '100', '--out', join(runs, name));
+      const r = await dcgan('train', ...tiny, ...extra, '--checkpoint-every', '100', '--out', join(runs, name));
       expect(r.code, r.stderr).toBe(0);
     }
     serve = cli('serve', '--runs', runs, '--port', '0');
@@ -64,7 +64,7 @@ describe('latent explorer (headless Chromium)', () => {
     expect(before.width).toBe(32);
     expect(before.std).toBeGreaterThan(0.5);
     const cliDir = join(tempDir(), 'sample');
-    const r = dcgan('sample', join(runs, 'plain'), '-n', '1', '--seed', '0', '--out', cliDir, '--no-grid');
+    const r = await dcgan('sample', join(runs, 'plain'), '-n', '1', '--seed', '0', '--out', cliDir, '--no-grid');
     expect(r.code, r.stderr).toBe(0);
     const cliPixels = await sharp(join(cliDir, '000000.png')).removeAlpha().raw().toBuffer();
     const pagePixels = await page.$eval('#main-canvas', (c) => {
@@ -83,11 +83,14 @@ describe('latent explorer (headless Chromium)', () => {
     expect((await canvasPixels(page, '#main-canvas')).hash).not.toBe(before.hash);
 
     // The projected-direction sliders change it too.
+    const n0 = await renders(page);
     await page.click('label:has(input[value="dirs"])');
+    await page.waitForFunction((k) => Number(document.querySelector<HTMLElement>('#main-canvas')?.dataset.renders) > k, n0);
+    expect(await page.textContent('label[for="slider-0"]')).toBe('d1');
     const m = await renders(page);
     const beforeDirs = await canvasPixels(page, '#main-canvas');
     await setSlider(page, '#slider-0');
-    await page.waitForFunction((k) => Number(document.querySelector<HTMLElement>('#main-canvas')?.dataset.renders) > k + 1, m);
+    await page.waitForFunction((k) => Number(document.querySelector<HTMLElement>('#main-canvas')?.dataset.renders) > k, m);
     expect((await canvasPixels(page, '#main-canvas')).hash).not.toBe(beforeDirs.hash);
 
     // An interpolation between two picked exemplars plays: the frame advances and the picture changes.

@@ -10,7 +10,7 @@ import { openCommon, SOURCE_HELP, SOURCE_OPTIONS } from '../sample-common.js';
 const USAGE = `usage: dcgan interpolate SOURCE [--points K] [--steps S] [--mode slerp|lerp] [--out PREFIX] [flags]
 
 Walks through K seeded latent points with S frames between each pair; writes PREFIX.png (the strip, one row
-per segment) and PREFIX.gif (the animation).
+per segment, from one point to the next) and PREFIX.gif (the animation).
   --points K            latent points (default 4)     --steps S   frames per segment (default 8)
   --mode slerp|lerp     spherical (default) or linear   --out PREFIX  (default interpolation)
   --delay MS            GIF frame time (default 100)    --truncation T
@@ -33,7 +33,11 @@ export const command: Command = {
     const { height: h, width: w, channels } = c.g.meta.image;
     const ch = channels as 1 | 3;
     const prefix = (str(p, 'out') ?? 'interpolation').replace(/\.(png|gif)$/, '');
-    await writePng(`${prefix}.png`, upscale(makeGrid(r.images, r.n, h, w, ch, { cols: steps + 1 > r.n ? r.n : steps }), c.scale));
+    // The strip: a row per segment, from one point to the next (each inner point ends a row and starts the next).
+    const size = h * w * ch;
+    const strip = new Float32Array((points - 1) * (steps + 1) * size);
+    for (let k = 0; k < points - 1; k++) strip.set(r.images.subarray(k * steps * size, (k * steps + steps + 1) * size), k * (steps + 1) * size);
+    await writePng(`${prefix}.png`, upscale(makeGrid(strip, (points - 1) * (steps + 1), h, w, ch, { cols: steps + 1 }), c.scale));
     await writeGif(`${prefix}.gif`, Array.from({ length: r.n }, (_, k) => upscale(imageAt(r.images, k, h, w, ch), c.scale)), delay);
     console.log(`${r.n} frames (${points} points, ${mode}, ${steps} per segment): ${prefix}.png, ${prefix}.gif`);
     return 0;

@@ -57,7 +57,8 @@ run folder
   --eval-features FILE  a TF.js model.json as feature network (data other than mnist, fashion-mnist, cifar10)
 engine
   --backend aten|cpu    --threads N
-  --dry-run             one step on fake data, then stop (a smoke test)`;
+  --dry-run             one step on fake data, then stop (a smoke test)
+  --serve [--port N]    train in a child process and serve the live dashboard and explorer (dcgan serve --help)`;
 
 const OPTIONS: OptionSpec = {
   data: { type: 'string' }, 'data-dir': { type: 'string' }, labels: { type: 'boolean' }, 'image-size': { type: 'string' },

@@ -69,6 +69,20 @@ export class MetricsCharts {
   }
 
   append(points: MetricsPoint[]): void {
+    // uPlot needs ascending steps: a line out of order (a log written by two processes) rebuilds the columns.
+    const lastStep = this.steps.at(-1) ?? -Infinity;
+    if (points.some((p, i) => p.step <= (i === 0 ? lastStep : points[i - 1]!.step))) {
+      const rows = new Map<number, MetricsPoint>();
+      this.steps.forEach((step, i) => {
+        const row: MetricsPoint = { step };
+        for (const [k, col] of this.cols) if (col[i] !== null && col[i] !== undefined) row[k] = col[i]!;
+        rows.set(step, row);
+      });
+      for (const p of points) rows.set(p.step, p);
+      this.steps = [];
+      this.cols.clear();
+      points = [...rows.values()].sort((a, b) => a.step - b.step);
+    }
     for (const p of points) {
       const at = this.steps.length;
       this.steps.push(p.step);

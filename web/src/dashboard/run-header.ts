@@ -8,11 +8,13 @@ export function renderHeader(s: RunSummary, last: MetricsPoint | undefined): voi
   const status = $('run-status');
   status.textContent = STATE_LABEL[s.state];
   status.dataset.state = s.state;
-  const pct = s.totalSteps > 0 ? Math.min(100, (100 * s.step) / s.totalSteps) : 0;
+  // progress.json is rewritten about once a second; the metrics lines arrive with every step.
+  const step = Math.max(s.step, last?.step ?? 0);
+  const pct = s.totalSteps > 0 ? Math.min(100, (100 * step) / s.totalSteps) : 0;
   $('progress-bar').style.width = `${pct}%`;
   const live = s.state === 'running' || s.state === 'starting';
   const stats: [string, string, string][] = [
-    ['step', `${s.step} / ${s.totalSteps || '?'}`, 'stat-step'],
+    ['step', `${step} / ${s.totalSteps || '?'}`, 'stat-step'],
     ['epoch', `${s.epoch + 1} / ${s.epochs || '?'}`, 'stat-epoch'],
     ['img/s', live || s.imgPerSec ? figure(s.imgPerSec) : '–', 'stat-speed'],
     ['ETA', live ? duration(s.etaSeconds) : '–', 'stat-eta'],

@@ -78,8 +78,4 @@ export class Interpolation {
     this.timer = undefined;
     $<HTMLButtonElement>('stop').disabled = true;
   }
-
-  get playing(): boolean {
-    return this.timer !== undefined;
-  }
 }

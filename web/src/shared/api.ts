@@ -1,5 +1,5 @@
 // The server's API as the pages use it: typed JSON fetches and typed server-sent event streams.
-import type { RunEvents, RunsListEvents, RunSnapshot, RunSummary } from '../../../src/server/api-types';
+import type { RunEvents, RunsListEvents, RunSummary } from '../../../src/server/api-types';
 
 export type { GeneratorRef, MetricsPoint, RunEvents, RunSnapshot, RunState, RunSummary, SampleRef } from '../../../src/server/api-types';
 
@@ -34,7 +34,6 @@ async function getJson<T>(url: string): Promise<T> {
 }
 
 export const fetchRuns = () => getJson<RunSummary[]>('/api/runs');
-export const fetchRun = (name: string) => getJson<RunSnapshot>(runPath(name));
 
 export function dashboardUrl(run: string): string {
   return `/?run=${encodeURIComponent(run)}`;
