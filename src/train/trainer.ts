@@ -397,6 +397,12 @@ class Trainer {
       last: this.last && { Loss_D: this.last.lossD, Loss_G: this.last.lossG, 'D(x)': this.last.dx, 'D(G(z))': this.last.dgz1 },
       latestSample, latestCheckpoint, message,
     });
+    if (this.step === 0) {
+      const { ds, engine } = this;
+      const where = engine.backend === 'aten' ? `aten (libtorch ${engine.torch ?? '?'}, ${engine.threads} threads)` : `${engine.backend} (slow)`;
+      this.events.onMessage?.(`training ${cfg.preset} on ${cfg.dryRun ? 'fake data (dry run)' : cfg.data}: ${ds.count.toLocaleString('en-US')} images of ` +
+        `${ds.height}x${ds.width}x${ds.channels}, ${total} step${total === 1 ? '' : 's'} of ${B}, on ${where}\n  run folder: ${this.folder.dir}`);
+    }
     progress('running');
     try {
       while (this.step < total) {
