@@ -11,7 +11,7 @@ import { defaultThreads } from '../engine/index.js';
 import { datasetFingerprint } from './fingerprint.js';
 import { buildClassifier, DEFAULT_RECIPE, testAccuracy, trainClassifier, type ClassifierRecipe } from './classifier.js';
 import { classifierNetwork, type FeatureNetwork } from './feature-network.js';
-import { loadLayersModelFile, saveLayersModel } from './model-files.js';
+import { loadLayersModelFile, saveLayersModel } from '../model/model-files.js';
 
 export type ClassifierFamily = 'mnist' | 'fashion-mnist' | 'cifar10';
 
@@ -97,7 +97,7 @@ export async function loadOrTrainClassifier(spec: string, options: ClassifierOpt
       trainImages: train.count, testImages: test.count, testAccuracy: accuracy, lastEpochLoss: loss, trainSeconds: seconds,
       engine: { backend: tf.getBackend(), threads }, createdAt: new Date().toISOString(),
     };
-    await saveLayersModel(model, dir, { dcganClassifier: info }, { 'classifier.json': `${JSON.stringify(info, null, 2)}\n` });
+    await saveLayersModel(model, dir, { dcganClassifier: info }, { extra: { 'classifier.json': `${JSON.stringify(info, null, 2)}\n` } });
     say(`  ${family} classifier: test accuracy ${(100 * accuracy).toFixed(2)} % on ${test.count} images, trained in ${seconds.toFixed(0)} s`);
     return { model, info, dir, trained: true };
   } finally {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '../engine/index.js';
 import { Rng } from '../train/rng.js';
 import { adaptImages, userNetwork } from './feature-network.js';
-import { saveLayersModel } from './model-files.js';
+import { saveLayersModel } from '../model/model-files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dcgan-features-'));
 

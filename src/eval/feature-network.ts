@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { FEATURE_LAYER } from './classifier.js';
-import { loadLayersModelFile, modelJsonPath, readModelArtifacts } from './model-files.js';
+import { loadLayersModelFile, modelJsonPath, readModelArtifacts } from '../model/model-files.js';
 
 export interface ImageShape {
   height: number;

@@ -1,23 +1,11 @@
 // The generator in TensorFlow.js's stock layers format (model.json + weights.bin), which a browser loads with
 // tf.loadLayersModel. The project's fused DcganBatchNorm layers become stock BatchNormalization layers (and
 // an Activation / LeakyReLU after them); the weights are the same.
-import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { UserError } from '../errors.js';
-import { writeFolderAtomic } from '../files.js';
+import type { GeneratorMeta } from './generator-meta.js';
+import { saveLayersModel } from './model-files.js';
 
-/** What a sampler needs to know about an exported generator, stored in model.json's userDefinedMetadata. */
-export interface GeneratorMeta {
-  preset: string;
-  nz: number;
-  latent: 'normal' | 'uniform';
-  classes: number;
-  classNames?: string[];
-  image: { height: number; width: number; channels: number };
-  step: number;
-}
+export type { GeneratorMeta } from './generator-meta.js';
 
 interface LayerJson {
   class_name: string;
@@ -61,43 +49,5 @@ export function stockTopology(topology: Record<string, unknown>): Record<string,
 
 /** Writes G to `dir` (model.json, weights.bin), atomically. */
 export async function exportGenerator(G: tfl.LayersModel, dir: string, meta: GeneratorMeta): Promise<void> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await G.save(tf.io.withSaveHandler(async (a) => {
-    artifacts = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
-  const a = artifacts!;
-  const weightData = a.weightData instanceof ArrayBuffer ? a.weightData : tf.io.concatenateArrayBuffers(a.weightData as ArrayBuffer[]);
-  const modelJson = {
-    format: 'layers-model',
-    generatedBy: `dcgan (TensorFlow.js ${tf.version_core})`,
-    convertedBy: null,
-    modelTopology: stockTopology(a.modelTopology as Record<string, unknown>),
-    weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
-    userDefinedMetadata: { dcgan: meta },
-  };
-  writeFolderAtomic(dir, (tmp) => {
-    writeFileSync(join(tmp, 'weights.bin'), Buffer.from(weightData));
-    writeFileSync(join(tmp, 'model.json'), JSON.stringify(modelJson));
-  });
-}
-
-/** Loads an exported generator (the folder or its model.json) with stock tfjs-layers. */
-export async function loadGenerator(path: string): Promise<{ model: tfl.LayersModel; meta: GeneratorMeta }> {
-  const dir = path.endsWith('.json') ? join(path, '..') : path;
-  const jsonPath = path.endsWith('.json') ? path : join(path, 'model.json');
-  if (!existsSync(jsonPath)) throw new UserError(`${jsonPath} does not exist: pass a run folder's generator/ folder or its model.json`);
-  const json = JSON.parse(readFileSync(jsonPath, 'utf8')) as {
-    modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-    userDefinedMetadata?: { dcgan?: GeneratorMeta };
-  };
-  const meta = json.userDefinedMetadata?.dcgan;
-  if (!meta) throw new UserError(`${jsonPath} has no dcgan metadata (nz, image size): it was not exported by dcgan`);
-  const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
-  const weightData = tf.io.concatenateArrayBuffers(json.weightsManifest.flatMap((g) => g.paths).map((p) => {
-    const b = readFileSync(join(dir, p));
-    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-  }));
-  const model = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));
-  return { model, meta };
+  await saveLayersModel(G, dir, { dcgan: meta }, { topology: stockTopology });
 }

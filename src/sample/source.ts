@@ -3,11 +3,12 @@
 // stock tfjs-layers models, exactly what a browser would load.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { buildDiscriminator, buildGenerator } from '../model/build.js';
 import { stockTopology, type GeneratorMeta } from '../model/export.js';
+import { modelArtifacts, readModelArtifacts } from '../model/model-files.js';
 import type { ArchSpec } from '../model/spec.js';
 import { listCheckpoints, loadCheckpoint } from '../train/checkpoint.js';
 
@@ -34,32 +35,6 @@ interface CheckpointMetaLike {
   classNames?: string[];
   ema: boolean;
   weightNames: { G: string[]; D: string[] };
-}
-
-async function artifactsOf(model: tfl.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    artifacts = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
-  const a = artifacts!;
-  return { ...a, modelTopology: stockTopology(a.modelTopology as Record<string, unknown>) };
-}
-
-function fromDisk(jsonPath: string): tf.io.ModelArtifacts & { meta?: GeneratorMeta } {
-  const dir = join(jsonPath, '..');
-  const json = JSON.parse(readFileSync(jsonPath, 'utf8')) as {
-    modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-    userDefinedMetadata?: { dcgan?: GeneratorMeta };
-  };
-  const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
-  const weightData = tf.io.concatenateArrayBuffers(json.weightsManifest.flatMap((g) => g.paths).map((p) => {
-    const file = join(dir, p);
-    if (!existsSync(file)) throw new UserError(`${jsonPath} names weights file ${p}, which is missing from ${dir}`);
-    const b = readFileSync(file);
-    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-  }));
-  return { modelTopology: json.modelTopology, weightSpecs, weightData, meta: json.userDefinedMetadata?.dcgan };
 }
 
 function resolveCheckpoint(runOrCheckpoint: string, which: string): string {
@@ -105,17 +80,18 @@ export async function openGenerator(path: string, opts: OpenOptions = {}): Promi
   const exportJson = !isDir ? path : existsSync(join(path, 'model.json')) ? join(path, 'model.json') : join(path, 'generator', 'model.json');
   const isCheckpoint = isDir && existsSync(join(path, 'checkpoint.json'));
   if (!opts.checkpoint && !isCheckpoint && existsSync(exportJson)) {
-    const a = fromDisk(exportJson);
-    if (!a.meta) throw new UserError(`${exportJson} has no dcgan metadata (nz, image size): it was not exported by dcgan`);
+    const a = readModelArtifacts(exportJson);
+    const meta = (a.userDefinedMetadata as { dcgan?: GeneratorMeta } | undefined)?.dcgan;
+    if (!meta) throw new UserError(`${exportJson} has no dcgan metadata (nz, image size): it was not exported by dcgan`);
     const model = await tfl.loadLayersModel(tf.io.fromMemory(a));
-    return { model, meta: a.meta, artifacts: a, source: exportJson };
+    return { model, meta, artifacts: a, source: exportJson };
   }
   if (!isDir) throw new UserError(`${path} is not a generator's model.json`);
   const ckpt = resolveCheckpoint(path, opts.checkpoint ?? 'latest');
   const which = opts.weights === 'raw' ? 'G' : 'EMA';
   const { model: ours, meta } = modelsFromCheckpoint(ckpt, which);
   try {
-    const artifacts = await artifactsOf(ours);
+    const artifacts = await modelArtifacts(ours, stockTopology);
     const model = await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
     const gm: GeneratorMeta = {
       preset: meta.arch.name, nz: meta.arch.nz, latent: meta.arch.latent, classes: meta.classes ?? 0,

@@ -1,17 +1,7 @@
 // The run's exported generator in the browser: stock tf.loadLayersModel on generator/model.json, and batched
 // generation from latent vectors (plus a one-hot class for conditional runs) to ImageData, timed.
 import * as tf from '@tensorflow/tfjs';
-
-/** model.json's userDefinedMetadata.dcgan, written by `dcgan train`. */
-export interface GeneratorMeta {
-  preset: string;
-  nz: number;
-  latent: 'normal' | 'uniform';
-  classes: number;
-  classNames?: string[];
-  image: { height: number; width: number; channels: number };
-  step: number;
-}
+import type { GeneratorMeta } from '../../../src/model/generator-meta';
 
 export interface Generated {
   images: ImageData[];

@@ -1,5 +1,5 @@
-// TF.js layers models on disk (model.json + weight files, the format tf.loadLayersModel reads): loading a
-// user's feature network, and saving the project's feature classifiers atomically.
+// TF.js layers models on disk (model.json + weight files, the format tf.loadLayersModel reads): reading them
+// (exported generators, users' feature networks, cached classifiers) and saving them atomically.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -56,10 +56,10 @@ export async function loadLayersModelFile(path: string): Promise<tfl.LayersModel
 }
 
 /**
- * Writes `model` as dir/model.json + dir/weights.bin (with `meta` as userDefinedMetadata) and any `extra` files
- * (name -> text), all at once: the folder appears complete or not at all.
+ * `model`'s topology and weights as ModelArtifacts, the weights in one buffer; `topology` rewrites the topology
+ * (the generator export turns the project's layers into stock ones).
  */
-export async function saveLayersModel(model: tfl.LayersModel, dir: string, meta: Record<string, unknown>, extra: Record<string, string> = {}): Promise<void> {
+export async function modelArtifacts(model: tfl.LayersModel, topology?: (topology: Record<string, unknown>) => object): Promise<tf.io.ModelArtifacts> {
   let artifacts: tf.io.ModelArtifacts | undefined;
   await model.save(tf.io.withSaveHandler(async (a) => {
     artifacts = a;
@@ -67,6 +67,19 @@ export async function saveLayersModel(model: tfl.LayersModel, dir: string, meta:
   }));
   const a = artifacts!;
   const weightData = a.weightData instanceof ArrayBuffer ? a.weightData : tf.io.concatenateArrayBuffers(a.weightData as ArrayBuffer[]);
+  const modelTopology = a.modelTopology as Record<string, unknown>;
+  return { ...a, modelTopology: topology ? topology(modelTopology) : modelTopology, weightData };
+}
+
+/**
+ * Writes `model` as dir/model.json + dir/weights.bin (with `meta` as userDefinedMetadata) and any `extra` files
+ * (name -> text), all at once: the folder appears complete or not at all. `topology` as in modelArtifacts.
+ */
+export async function saveLayersModel(model: tfl.LayersModel, dir: string, meta: Record<string, unknown>, options: {
+  extra?: Record<string, string>;
+  topology?: (topology: Record<string, unknown>) => object;
+} = {}): Promise<void> {
+  const a = await modelArtifacts(model, options.topology);
   const json = {
     format: 'layers-model',
     generatedBy: `dcgan (TensorFlow.js ${tf.version_core})`,
@@ -76,8 +89,8 @@ export async function saveLayersModel(model: tfl.LayersModel, dir: string, meta:
     userDefinedMetadata: meta,
   };
   writeFolderAtomic(dir, (tmp) => {
-    writeFileSync(join(tmp, 'weights.bin'), Buffer.from(weightData));
+    writeFileSync(join(tmp, 'weights.bin'), Buffer.from(a.weightData as ArrayBuffer));
     writeFileSync(join(tmp, 'model.json'), JSON.stringify(json));
-    for (const [name, text] of Object.entries(extra)) writeFileSync(join(tmp, name), text);
+    for (const [name, text] of Object.entries(options.extra ?? {})) writeFileSync(join(tmp, name), text);
   });
 }
