@@ -4,9 +4,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../errors.js';
 import { CIFAR10_CLASSES, encodeCifarBatch } from './cifar10.js';
 import { loadDataset } from './load.js';
+import { userError } from '../testing/user-error.js';
 
 const PX = 32 * 32 * 3;
 /** Image i: R = 10 + i, G = 100 + i, B = 200 + i, except pixel (0, 1) which is (i, 0, 255). */
@@ -42,12 +42,6 @@ beforeAll(() => {
   mkdirSync(join(dir, 'empty'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function userError(p: Promise<unknown>): Promise<string> {
-  const e = await p.then(() => null, (err: unknown) => err);
-  expect(e).toBeInstanceOf(UserError);
-  return (e as Error).message;
-}
 
 describe('cifar10:PATH', () => {
   it('reads the training batches in order as RGB NHWC, with labels and the meta file class names', async () => {

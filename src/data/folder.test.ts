@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../errors.js';
 import { loadDataset } from './load.js';
 import type { ImageDataset, LoadOptions } from './types.js';
+import { userError } from '../testing/user-error.js';
 
 type RGB = [number, number, number];
 
@@ -37,14 +37,6 @@ function at(ds: ImageDataset, i: number, y: number, x: number): number[] {
 function near(actual: number[], expected: number[], tolerance: number): void {
   expect(actual.length).toBe(expected.length);
   actual.forEach((v, k) => expect(Math.abs(v - expected[k]!), `${actual} vs ${expected}`).toBeLessThanOrEqual(tolerance));
-}
-
-async function userError(p: Promise<unknown>): Promise<string> {
-  const e = await p.then(() => null, (err: unknown) => err);
-  expect(e).toBeInstanceOf(UserError);
-  const msg = (e as Error).message;
-  expect(msg.split('\n')).toHaveLength(1);
-  return msg;
 }
 
 let dir: string;

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../errors.js';
 import { encodeIdx } from './idx.js';
 import { loadDataset } from './load.js';
 import type { LoadOptions } from './types.js';
+import { userError } from '../testing/user-error.js';
 
 const N = 12, H = 6, W = 5;
 /** Image i is a horizontal ramp offset by i, so every image and pixel is distinguishable. */
@@ -18,14 +18,6 @@ const labels = Uint8Array.from({ length: N }, (_, i) => i % 4);
 let dir: string;
 let cacheDir: string;
 const opts = (o: LoadOptions = {}): LoadOptions => ({ cacheDir, ...o });
-
-async function userError(p: Promise<unknown>): Promise<string> {
-  const e = await p.then(() => null, (err: unknown) => err);
-  expect(e).toBeInstanceOf(UserError);
-  const msg = (e as Error).message;
-  expect(msg.split('\n')).toHaveLength(1);
-  return msg;
-}
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'dcgan-idx-'));
