@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { generatorInput } from '../train/step.js';
+import { stack } from './latent.js';
 
 /**
  * 'batch': BatchNorm normalises with this batch's statistics (as during training, and as pytorch/examples'
@@ -46,12 +47,5 @@ export function generateData(G: tfl.LayersModel, z: Float32Array, nz: number, op
     parts.push(data.dataSync() as Float32Array);
     data.dispose();
   }
-  if (parts.length === 1) return parts[0]!;
-  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return parts.length === 1 ? parts[0]! : stack(parts);
 }

@@ -372,12 +372,12 @@ class Trainer {
 
   private bestFid = Infinity;
 
-  /** Copies the current state to checkpoints/best when `fid` is the best so far. */
-  private keepBest(fid: number): void {
-    if (!(fid < this.bestFid)) return;
+  /** Checkpoints the current state as the best so far (`fid`), also copied to checkpoints/best; returns the checkpoint. */
+  private keepBest(fid: number): string {
     this.bestFid = fid;
     const latest = this.checkpoint();
     writeFolderCopy(latest, `${this.folder.checkpointsDir}/best`);
+    return latest;
   }
 
   async run(signal?: AbortSignal, evaluator?: PeriodicEvaluator, evalEvery?: number): Promise<TrainResult> {
@@ -447,16 +447,13 @@ class Trainer {
           const m = await evaluator.evaluate((n, seed) => this.generateForEval(n, seed), this.step);
           Object.assign(line, m);
           if (typeof m.fid === 'number' && m.fid < this.bestFid) {
-            this.keepBest(m.fid);
+            latestCheckpoint = this.keepBest(m.fid);
             checkpointed = true;
-            latestCheckpoint = `${this.folder.checkpointsDir}/${checkpointName(this.step)}`;
           }
         }
         this.folder.appendMetrics(line);
-        if ((this.step % cfg.checkpointEvery === 0 || last) && !checkpointed) {
-          latestCheckpoint = this.checkpoint();
-          await this.exportGenerator();
-        } else if (checkpointed && (this.step % cfg.checkpointEvery === 0 || last)) {
+        if (this.step % cfg.checkpointEvery === 0 || last) {
+          if (!checkpointed) latestCheckpoint = this.checkpoint();
           await this.exportGenerator();
         }
         this.events.onStep?.(line, { step: this.step, totalSteps: total, epoch: this.epoch, epochs: cfg.epochs, etaSeconds: (total - this.step) * stepTime });
