@@ -3,7 +3,7 @@
 // subset of the train split, accuracy on the whole test split, for the trained D, for the same D at its
 // initialisation (random weights, same architecture and seed) and for raw pixels.
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset, type ImageDataset } from '../data/index.js';
 import { epochOrder } from '../data/seeded-order.js';
@@ -11,7 +11,7 @@ import { UserError } from '../errors.js';
 import { buildDiscriminator } from '../model/build.js';
 import type { ArchSpec } from '../model/spec.js';
 import { modelsFromCheckpoint } from '../sample/source.js';
-import { listCheckpoints } from '../train/checkpoint.js';
+import { resolveCheckpoint } from '../train/checkpoint.js';
 import type { TrainConfig } from '../train/config.js';
 import { DiscriminatorFeatures } from './discriminator-features.js';
 import { predictLinear, trainLinearProbe, type LinearProbeOptions } from './linear-probe.js';
@@ -67,23 +67,6 @@ interface CheckpointMeta {
   config: TrainConfig;
 }
 
-/** The checkpoint folder of a run ('latest', 'best', a step) or the folder itself when it is a checkpoint. */
-export function resolveCheckpointDir(path: string, which = 'latest'): string {
-  if (existsSync(join(path, 'checkpoint.json'))) return path;
-  if (!existsSync(path)) throw new UserError(`${path} does not exist: give a run folder (the --out of dcgan train) or a checkpoint folder`);
-  const dir = join(path, 'checkpoints');
-  if (which === 'best') {
-    if (!existsSync(join(dir, 'best', 'checkpoint.json'))) throw new UserError(`${path} has no best checkpoint (checkpoints/best is written by train --eval-every)`);
-    return join(dir, 'best');
-  }
-  const all = listCheckpoints(dir);
-  if (all.length === 0) throw new UserError(`${path} has no checkpoints (checkpoints/step-* folders); train it first, or give a checkpoint folder`);
-  if (which === 'latest') return all[all.length - 1]!.path;
-  const hit = all.find((c) => c.step === Number(which));
-  if (!hit) throw new UserError(`${path} has no checkpoint of step ${which}; it has ${all.map((c) => c.step).join(', ')}`);
-  return hit.path;
-}
-
 /** `perClass` indices of every class, in a seeded order over the dataset. */
 export function balancedSubset(labels: Int32Array, classes: number, perClass: number, seed: number): Int32Array {
   const order = epochOrder(labels.length, seed, 0);
@@ -120,7 +103,7 @@ function featuresOf(ex: Extractor, ds: ImageDataset, idx: ArrayLike<number>): Fl
 export async function probeRun(path: string, options: ProbeOptions = {}): Promise<ProbeReport> {
   const t0 = performance.now();
   const say = options.onMessage ?? (() => {});
-  const ckpt = resolveCheckpointDir(path, options.checkpoint ?? 'latest');
+  const ckpt = resolveCheckpoint(path, options.checkpoint ?? 'latest');
   const raw = JSON.parse(readFileSync(join(ckpt, 'checkpoint.json'), 'utf8')) as { meta?: CheckpointMeta };
   const meta = raw.meta;
   if (!meta?.config || !meta.arch) throw new UserError(`${ckpt}/checkpoint.json has no config or architecture; it was not written by dcgan train`);

@@ -10,7 +10,7 @@ import { buildDiscriminator, buildGenerator } from '../model/build.js';
 import { stockTopology, type GeneratorMeta } from '../model/export.js';
 import { modelArtifacts, readModelArtifacts } from '../model/model-files.js';
 import type { ArchSpec } from '../model/spec.js';
-import { listCheckpoints, loadCheckpoint } from '../train/checkpoint.js';
+import { loadCheckpoint, resolveCheckpoint } from '../train/checkpoint.js';
 
 export interface OpenOptions {
   /** A run's checkpoint: 'latest', 'best' or a step number; default: the run's exported generator. */
@@ -35,23 +35,6 @@ interface CheckpointMetaLike {
   classNames?: string[];
   ema: boolean;
   weightNames: { G: string[]; D: string[] };
-}
-
-function resolveCheckpoint(runOrCheckpoint: string, which: string): string {
-  if (existsSync(join(runOrCheckpoint, 'checkpoint.json'))) return runOrCheckpoint;
-  const dir = join(runOrCheckpoint, 'checkpoints');
-  if (which === 'best') {
-    const best = join(dir, 'best');
-    if (!existsSync(join(best, 'checkpoint.json'))) throw new UserError(`${runOrCheckpoint} has no best checkpoint (checkpoints/best is written by train --eval-every)`);
-    return best;
-  }
-  const all = listCheckpoints(dir);
-  if (all.length === 0) throw new UserError(`${runOrCheckpoint} has no checkpoints (checkpoints/step-* folders)`);
-  if (which === 'latest') return all[all.length - 1]!.path;
-  const step = Number(which);
-  const hit = all.find((c) => c.step === step);
-  if (!hit) throw new UserError(`${runOrCheckpoint} has no checkpoint of step ${which}; it has ${all.map((c) => c.step).join(', ')}`);
-  return hit.path;
 }
 
 /** Loads a checkpoint's G (or D) into a model built from its architecture. */

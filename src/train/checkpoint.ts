@@ -97,6 +97,23 @@ export function listCheckpoints(checkpointsDir: string): CheckpointRef[] {
     .sort((a, b) => a.step - b.step);
 }
 
+/** The checkpoint folder of a run ('latest', 'best', a step), or `path` itself when it is a checkpoint folder. */
+export function resolveCheckpoint(path: string, which = 'latest'): string {
+  if (existsSync(join(path, 'checkpoint.json'))) return path;
+  if (!existsSync(path)) throw new UserError(`${path} does not exist: give a run folder (the --out of dcgan train) or a checkpoint folder`);
+  const dir = join(path, 'checkpoints');
+  if (which === 'best') {
+    if (!existsSync(join(dir, 'best', 'checkpoint.json'))) throw new UserError(`${path} has no best checkpoint (checkpoints/best is written by train --eval-every)`);
+    return join(dir, 'best');
+  }
+  const all = listCheckpoints(dir);
+  if (all.length === 0) throw new UserError(`${path} has no checkpoints (checkpoints/step-* folders); train it first, or give a checkpoint folder`);
+  if (which === 'latest') return all[all.length - 1]!.path;
+  const hit = all.find((c) => c.step === Number(which));
+  if (!hit) throw new UserError(`${path} has no checkpoint of step ${which}; it has ${all.map((c) => c.step).join(', ')}`);
+  return hit.path;
+}
+
 /** Deletes all but the newest `keep` step checkpoints. */
 export function rotateCheckpoints(checkpointsDir: string, keep: number): void {
   const all = listCheckpoints(checkpointsDir);

@@ -1,6 +1,5 @@
 // dcgan filters: the discriminator's first-layer filters (and optionally its feature maps for one sample).
 import * as tf from '@tensorflow/tfjs-core';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { initEngine } from '../../engine/index.js';
 import { UserError } from '../../errors.js';
@@ -9,7 +8,7 @@ import { generate } from '../../sample/generate.js';
 import { writePng } from '../../sample/grid.js';
 import { sampleLatents } from '../../sample/latent.js';
 import { modelsFromCheckpoint } from '../../sample/source.js';
-import { listCheckpoints } from '../../train/checkpoint.js';
+import { resolveCheckpoint } from '../../train/checkpoint.js';
 import { choice, flag, num, parse, str } from '../args.js';
 import type { Command } from '../main.js';
 import { sourceArg } from '../sample-common.js';
@@ -31,14 +30,8 @@ export const command: Command = {
     }
     const run = sourceArg(p, 'filters');
     await initEngine({ backend: choice(p, 'backend', ['aten', 'cpu'] as const) });
-    const which = str(p, 'checkpoint') ?? 'latest';
-    let dir = run;
-    if (!existsSync(join(run, 'checkpoint.json'))) {
-      const all = listCheckpoints(join(run, 'checkpoints'));
-      const hit = which === 'latest' ? all[all.length - 1] : which === 'best' ? { step: -1, path: join(run, 'checkpoints', 'best') } : all.find((c) => c.step === Number(which));
-      if (!hit) throw new UserError(`${run}: no checkpoint '${which}' (filters need the discriminator, which only checkpoints hold)`);
-      dir = hit.path;
-    }
+    // The discriminator is only in checkpoints.
+    const dir = resolveCheckpoint(run, str(p, 'checkpoint') ?? 'latest');
     const { model: D, meta } = modelsFromCheckpoint(dir, 'D');
     const out = str(p, 'out') ?? 'filters.png';
     await writePng(out, firstLayerFilters(D, num(p, 'scale', { integer: true, min: 1, max: 32 }) ?? 8));
