@@ -20,8 +20,6 @@ export interface Experiment {
   snG?: boolean;
   /** Remove D's batch norm layers (SNGAN's D has none). */
   noBnD?: boolean;
-  /** false: the EMA sampler keeps G's BatchNorm running statistics (default: standing statistics). */
-  emaBn?: boolean;
 }
 
 export function readExperiment(): Experiment {

@@ -22,7 +22,7 @@ import { makeOptimizer, type GanOptimizer, type OptimizerState } from './optimiz
 import { Rng, type RngState } from './rng.js';
 import { RunFolder, type MetricsLine, type RunStatus } from './run-folder.js';
 import { diversity, HealthMonitor } from './health.js';
-import { ganStep, generatorInput, type StepFigures, type StepSettings } from './step.js';
+import { ganStep, type StepFigures, type StepSettings } from './step.js';
 import { experimentArch, ExperimentState, readExperiment } from './experiment.js';
 
 /** Training stopped by the run itself (a diverged loss): a clear message, a non-zero exit, no stack. */
@@ -313,16 +313,7 @@ class Trainer {
 
   private samplingModel(): tfl.LayersModel {
     if (!this.ema || !this.sampler) return this.G;
-    // EXPERIMENT: BatchNorm standing statistics for the EMA weights, from fixed z (DCGAN_EXPERIMENT emaBn: false turns it off).
-    if (readExperiment().emaBn === false) {
-      this.ema.copyTo(this.sampler);
-      return this.sampler;
-    }
-    const rng = new Rng(12345), nz = this.arch.nz, n = 128;
-    const labels = this.classes ? tf.tensor1d(Int32Array.from({ length: n }, (_, i) => i % this.classes), 'int32') : undefined;
-    const calibration = Array.from({ length: 16 }, () => tf.tidy(() => generatorInput(tf.tensor2d(rng.latent(n * nz, this.arch.latent), [n, nz]), labels, this.classes)));
-    this.ema.copyTo(this.sampler, calibration);
-    tf.dispose([...calibration, ...(labels ? [labels] : [])]);
+    this.ema.copyTo(this.sampler);
     return this.sampler;
   }
 
