@@ -23,7 +23,6 @@ import { Rng, type RngState } from './rng.js';
 import { RunFolder, type MetricsLine, type RunStatus } from './run-folder.js';
 import { diversity, HealthMonitor } from './health.js';
 import { ganStep, type StepFigures, type StepSettings } from './step.js';
-import { experimentArch, ExperimentState, readExperiment } from './experiment.js';
 
 /** Training stopped by the run itself (a diverged loss): a clear message, a non-zero exit, no stack. */
 export class TrainingError extends Error {
@@ -188,7 +187,7 @@ class Trainer {
       throw new UserError(`--conditional needs labelled data, and ${cfg.data} has no labels; use mnist, fashion-mnist, cifar10:PATH, or a folder with class sub-folders and --labels`);
     }
     if (ds.skipped.count > 0) events.onWarning?.(`${ds.skipped.count} files of ${cfg.data} could not be decoded and are skipped (e.g. ${ds.skipped.examples.slice(0, 3).join(', ')}); --strict makes this an error`);
-    const arch = experimentArch(resolveArch(cfg, ds.channels), readExperiment());
+    const arch = resolveArch(cfg, ds.channels);
     const classes = cfg.conditional ? ds.classNames!.length : 0;
     const t = new Trainer(cfg, run, ds, arch, classes, engine, events);
     await t.setUp(resumeFrom);
@@ -197,14 +196,13 @@ class Trainer {
 
   private async setUp(resumeFrom?: string): Promise<void> {
     const { cfg, arch, classes } = this;
-    const e = readExperiment();
-    this.G = buildGenerator(arch, { seed: cfg.seed, classes, spectralNorm: e.snG });
-    this.D = buildDiscriminator(arch, { seed: cfg.seed, classes, spectralNorm: e.snD });
+    this.G = buildGenerator(arch, { seed: cfg.seed, classes });
+    this.D = buildDiscriminator(arch, { seed: cfg.seed, classes });
     this.optG = makeOptimizer({ kind: cfg.optimizer, lr: cfg.lrG, beta1: cfg.beta1, beta2: cfg.beta2 });
     this.optD = makeOptimizer({ kind: cfg.optimizer, lr: cfg.lrD, beta1: cfg.beta1, beta2: cfg.beta2 });
     if (cfg.ema > 0) {
       this.ema = new Ema(this.G, cfg.ema);
-      this.sampler = buildGenerator(arch, { seed: cfg.seed, classes, spectralNorm: e.snG });
+      this.sampler = buildGenerator(arch, { seed: cfg.seed, classes });
     }
     // The fixed noise of the sample grids, from its own stream so it does not depend on the batch size.
     const noiseRng = new Rng(cfg.seed * 7919 + 17);
@@ -385,9 +383,7 @@ class Trainer {
   async run(signal?: AbortSignal, evaluator?: PeriodicEvaluator, evalEvery?: number): Promise<TrainResult> {
     const { cfg, arch } = this;
     const B = cfg.batchSize, nz = arch.nz, total = this.totalSteps;
-    const experiment = new ExperimentState(readExperiment());
-    const settings: StepSettings = experiment.settings({ dOutput: arch.dOutput, dBatch: cfg.dBatch, gSteps: cfg.gSteps, classes: this.classes }, arch, this.rng);
-    if (process.env.DCGAN_EXPERIMENT) this.events.onMessage?.(`experiment: ${process.env.DCGAN_EXPERIMENT}`);
+    const settings: StepSettings = { dOutput: arch.dOutput, dBatch: cfg.dBatch, gSteps: cfg.gSteps, classes: this.classes };
     const parts = { G: this.G, D: this.D, optG: this.optG, optD: this.optD };
     this.sessionStart = performance.now();
     let stepTime = NaN;
@@ -424,8 +420,7 @@ class Trainer {
         const fakeLabels = this.classes ? tf.tensor1d(Int32Array.from({ length: B }, () => this.rng.int(this.classes)), 'int32') : undefined;
         let f: StepFigures;
         try {
-          experiment.before(settings);
-          f = ganStep(parts, { real, z, realTarget: targets.real, fakeTarget: targets.fake, realLabels, fakeLabels, step: this.step + 1 }, settings);
+          f = ganStep(parts, { real, z, realTarget: targets.real, fakeTarget: targets.fake, realLabels, fakeLabels }, settings);
         } finally {
           tf.dispose([real, ...z, targets.real, targets.fake, ...(realLabels ? [realLabels] : []), ...(fakeLabels ? [fakeLabels] : [])]);
         }
@@ -439,7 +434,6 @@ class Trainer {
           step: this.step, epoch: this.epoch, Loss_D: f.lossD, Loss_G: f.lossG, 'D(x)': f.dx, 'D(G(z))': f.dgz1,
           'D(G(z))_2': f.dgz2, 'img/s': B / dt, seconds: this.seconds(),
         };
-        experiment.after(f as never, line);
         const last = this.step === total || signal?.aborted;
         if (this.step % cfg.sampleEvery === 0 || last) {
           const s = await this.sampleGrid();
