@@ -1,11 +1,7 @@
 // The dcgan command line: dispatches to one module per command (./commands), loaded only when that command
 // runs, so `dcgan --help` is instant and works without the native engine.
-import { isUserError } from '../errors.js';
-
-export interface Command {
-  /** Runs the command with the arguments after its name; resolves to the exit code. */
-  run(argv: string[]): Promise<number>;
-}
+import { isUserError } from '../util/errors.js';
+import type { Command } from './command.js';
 
 interface Entry {
   /** One line for `dcgan --help`. */

@@ -1,6 +1,6 @@
 // Decoding a list of image files into a dataset on every core: probe headers when the size or channels must come
 // from the data, decode in order, skip and count files that do not decode (or stop, when strict).
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import type { CacheWriter } from './cache-file.js';
 import type { DatasetMeta } from './dataset-base.js';
 import { DecodeError, decodeImage, probeImage, type Probe } from './decode-image.js';

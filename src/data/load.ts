@@ -2,7 +2,7 @@
 // stamped, so the cache key is known without decoding), then read from the cache or built once into it.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import { CacheWriter, openCacheFile } from './cache-file.js';
 import { cacheFilePath, cacheKey, stampFiles } from './cache-key.js';
 import { cifarBatchFiles, cifarClassNames, readCifarBatches } from './cifar10.js';

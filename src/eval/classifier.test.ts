@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCifarBatch, loadDataset, type ImageDataset } from '../data/index.js';
 import { initEngine } from '../engine/index.js';
 import { Adam } from '../train/optimizers.js';
-import { Rng } from '../train/rng.js';
+import { Rng } from '../util/rng.js';
 import { buildClassifier, classifierStep, DEFAULT_RECIPE, trainClassifier } from './classifier.js';
 import { classifierFamily, datasetFeatureNetwork, loadOrTrainClassifier } from './classifier-cache.js';
 import { classCoverage } from './coverage.js';

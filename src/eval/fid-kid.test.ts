@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '../engine/index.js';
-import { Rng } from '../train/rng.js';
+import { Rng } from '../util/rng.js';
 import { fid } from './fid.js';
 import { kid } from './kid.js';
 import { matMul, sqrtPsd } from './matrix.js';

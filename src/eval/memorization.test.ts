@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset, type ImageDataset } from '../data/index.js';
 import { initEngine } from '../engine/index.js';
-import { Rng } from '../train/rng.js';
+import { Rng } from '../util/rng.js';
 import { memorizationCheck } from './memorization.js';
 
 let train: ImageDataset, heldOut: ImageDataset, fresh: ImageDataset;

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '../engine/index.js';
-import { Rng } from '../train/rng.js';
+import { Rng } from '../util/rng.js';
 import { insideAnyBall, kthNeighbourDistances, nearest, NearestTracker } from './nearest.js';
 import { precisionRecall } from './precision-recall.js';
 

@@ -7,7 +7,7 @@ import { initEngine } from '../engine/index.js';
 import { buildDiscriminator } from '../model/build.js';
 import { getPreset } from '../model/presets.js';
 import { Adam } from '../train/optimizers.js';
-import { Rng } from '../train/rng.js';
+import { Rng } from '../util/rng.js';
 import { adaptiveMaxPool, convBlockOutputs, DiscriminatorFeatures } from './discriminator-features.js';
 import { predictLinear, probeStep, trainLinearProbe } from './linear-probe.js';
 import { balancedSubset } from './probe.js';

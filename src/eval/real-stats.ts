@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDirOf, specSlug, type ImageDataset } from '../data/index.js';
-import { writeFileAtomic, writeJsonAtomic } from '../files.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/files.js';
 import type { FeatureNetwork } from './feature-network.js';
 import { datasetFingerprint } from './fingerprint.js';
 import { StatsAccumulator, type GaussianStats } from './statistics.js';

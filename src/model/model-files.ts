@@ -4,8 +4,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { UserError } from '../errors.js';
-import { writeFolderAtomic } from '../files.js';
+import { UserError } from '../util/errors.js';
+import { writeFolderAtomic } from '../util/files.js';
+
+/** The files of a layers model folder (what tf.loadLayersModel reads). */
+export const LAYERS_MODEL_FILES = { model: 'model.json', weights: 'weights.bin' } as const;
 
 interface ModelJson {
   modelTopology?: object;
@@ -16,7 +19,7 @@ interface ModelJson {
 /** The model.json of `path` (a model.json, or a folder holding one). */
 export function modelJsonPath(path: string): string {
   if (!existsSync(path)) throw new UserError(`${path} does not exist: give a TF.js layers model's model.json (or its folder)`);
-  return statSync(path).isDirectory() ? join(path, 'model.json') : path;
+  return statSync(path).isDirectory() ? join(path, LAYERS_MODEL_FILES.model) : path;
 }
 
 /** Reads model.json and its weight files as ModelArtifacts (with its userDefinedMetadata). */
@@ -85,12 +88,12 @@ export async function saveLayersModel(model: tfl.LayersModel, dir: string, meta:
     generatedBy: `dcgan (TensorFlow.js ${tf.version_core})`,
     convertedBy: null,
     modelTopology: a.modelTopology,
-    weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
+    weightsManifest: [{ paths: [LAYERS_MODEL_FILES.weights], weights: a.weightSpecs }],
     userDefinedMetadata: meta,
   };
   writeFolderAtomic(dir, (tmp) => {
-    writeFileSync(join(tmp, 'weights.bin'), Buffer.from(a.weightData as ArrayBuffer));
-    writeFileSync(join(tmp, 'model.json'), JSON.stringify(json));
+    writeFileSync(join(tmp, LAYERS_MODEL_FILES.weights), Buffer.from(a.weightData as ArrayBuffer));
+    writeFileSync(join(tmp, LAYERS_MODEL_FILES.model), JSON.stringify(json));
     for (const [name, text] of Object.entries(options.extra ?? {})) writeFileSync(join(tmp, name), text);
   });
 }

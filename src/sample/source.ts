@@ -5,12 +5,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import { buildDiscriminator, buildGenerator } from '../model/build.js';
 import { stockTopology, type GeneratorMeta } from '../model/export.js';
 import { modelArtifacts, readModelArtifacts } from '../model/model-files.js';
-import type { ArchSpec } from '../model/spec.js';
-import { loadCheckpoint, resolveCheckpoint } from '../train/checkpoint.js';
+import { readNetwork, resolveCheckpoint, type CheckpointMeta } from '../run/checkpoint.js';
+import { CHECKPOINT_FILES, GENERATOR_FILES, RunLayout } from '../run/layout.js';
 
 export interface OpenOptions {
   /** A run's checkpoint: 'latest', 'best' or a step number; default: the run's exported generator. */
@@ -28,31 +28,21 @@ export interface OpenedGenerator {
   source: string;
 }
 
-interface CheckpointMetaLike {
-  step: number;
-  arch: ArchSpec;
-  classes: number;
-  classNames?: string[];
-  ema: boolean;
-  weightNames: { G: string[]; D: string[] };
-}
-
-/** Loads a checkpoint's G (or D) into a model built from its architecture. */
-export function modelsFromCheckpoint(dir: string, which: 'G' | 'D' | 'EMA'): { model: tfl.LayersModel; meta: CheckpointMetaLike } {
-  const { meta, tensors } = loadCheckpoint<CheckpointMetaLike>(dir);
+/** Loads a checkpoint's G, its EMA (G's weights when the run kept none) or D into a model built from its architecture. */
+export function modelsFromCheckpoint(dir: string, which: 'G' | 'D' | 'EMA'): { model: tfl.LayersModel; meta: CheckpointMeta; weights: 'EMA' | 'raw' } {
+  const { meta, values, source } = readNetwork(dir, which);
   try {
-    const classes = meta.classes ?? 0;
+    const classes = meta.classes;
     const model = which === 'D' ? buildDiscriminator(meta.arch, { classes }) : buildGenerator(meta.arch, { classes });
-    const names = which === 'D' ? meta.weightNames.D : meta.weightNames.G;
-    const prefix = which === 'EMA' && !meta.ema ? 'G' : which;
-    model.setWeights(names.map((n) => {
-      const t = tensors[`${prefix}/${n}`];
-      if (!t) throw new UserError(`${dir}: missing tensor ${prefix}/${n}; the checkpoint is damaged`);
-      return t;
-    }));
-    return { model, meta };
+    try {
+      model.setWeights(values);
+    } catch (e) {
+      model.dispose();
+      throw new UserError(`${dir}: its weights do not fit its architecture (${(e as Error).message}); the checkpoint is damaged: use another one (--checkpoint STEP)`);
+    }
+    return { model, meta, weights: source === 'EMA' ? 'EMA' : 'raw' };
   } finally {
-    tf.dispose(Object.values(tensors));
+    tf.dispose(values);
   }
 }
 
@@ -60,8 +50,8 @@ export function modelsFromCheckpoint(dir: string, which: 'G' | 'D' | 'EMA'): { m
 export async function openGenerator(path: string, opts: OpenOptions = {}): Promise<OpenedGenerator> {
   if (!existsSync(path)) throw new UserError(`${path} does not exist: give a run folder, a checkpoint folder or a generator's model.json`);
   const isDir = statSync(path).isDirectory();
-  const exportJson = !isDir ? path : existsSync(join(path, 'model.json')) ? join(path, 'model.json') : join(path, 'generator', 'model.json');
-  const isCheckpoint = isDir && existsSync(join(path, 'checkpoint.json'));
+  const exportJson = !isDir ? path : existsSync(join(path, GENERATOR_FILES.model)) ? join(path, GENERATOR_FILES.model) : new RunLayout(path).generatorModelPath;
+  const isCheckpoint = isDir && existsSync(join(path, CHECKPOINT_FILES.record));
   if (!opts.checkpoint && !isCheckpoint && existsSync(exportJson)) {
     const a = readModelArtifacts(exportJson);
     const meta = (a.userDefinedMetadata as { dcgan?: GeneratorMeta } | undefined)?.dcgan;
@@ -72,7 +62,7 @@ export async function openGenerator(path: string, opts: OpenOptions = {}): Promi
   if (!isDir) throw new UserError(`${path} is not a generator's model.json`);
   const ckpt = resolveCheckpoint(path, opts.checkpoint ?? 'latest');
   const which = opts.weights === 'raw' ? 'G' : 'EMA';
-  const { model: ours, meta } = modelsFromCheckpoint(ckpt, which);
+  const { model: ours, meta, weights } = modelsFromCheckpoint(ckpt, which);
   try {
     const artifacts = await modelArtifacts(ours, stockTopology);
     const model = await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
@@ -80,7 +70,7 @@ export async function openGenerator(path: string, opts: OpenOptions = {}): Promi
       preset: meta.arch.name, nz: meta.arch.nz, latent: meta.arch.latent, classes: meta.classes ?? 0,
       classNames: meta.classNames, image: meta.arch.image, step: meta.step,
     };
-    return { model, meta: gm, artifacts, source: `${ckpt} (${which === 'EMA' && meta.ema ? 'EMA' : 'raw'} weights)` };
+    return { model, meta: gm, artifacts, source: `${ckpt} (${weights} weights)` };
   } finally {
     ours.dispose();
   }

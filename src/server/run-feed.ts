@@ -1,6 +1,7 @@
 // The live feed of one run folder: the metrics lines appended to metrics.jsonl (read incrementally from a
 // byte offset), progress (as a summary), new fixed-noise grids, and generator re-exports. The whole run is
 // sent as a 'snapshot' to a new listener and whenever the run was rewritten underneath (a resume).
+import { RUN_FILES } from '../run/layout.js';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GeneratorRef, MetricsPoint, RunEvents, RunSnapshot, RunSummary } from './api-types.js';
@@ -106,7 +107,7 @@ export class RunFeed extends PollingFeed<RunEvents> {
   }
 
   protected async read(initial: boolean): Promise<(() => void) | undefined> {
-    const [m, files] = await Promise.all([readMetrics(join(this.dir, 'metrics.jsonl'), this.ino, this.offset), readRunFiles(this.dir, this.name)]);
+    const [m, files] = await Promise.all([readMetrics(join(this.dir, RUN_FILES.metrics), this.ino, this.offset), readRunFiles(this.dir, this.name)]);
     return () => {
       const before = this.files;
       const restarted = m.restarted || before.samples.some((s) => !files.samples.find((t) => t.step === s.step));

@@ -1,8 +1,8 @@
 // Reads what one run folder holds (config.json, progress.json, samples/, generator/) and sums it up for the
 // pages. Every reader tolerates a run that is being written: a missing or half-written file reads as absent.
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Progress } from '../train/run-folder.js';
+import { GENERATOR_FILES, RUN_FILES, RunLayout, sampleStep } from '../run/layout.js';
+import type { Progress } from '../run/run-folder.js';
 import type { GeneratorRef, RunState, RunSummary, SampleRef } from './api-types.js';
 
 /** A run's name in URLs: the folder's name, never hidden, never a path. */
@@ -30,17 +30,15 @@ async function readJson<T>(path: string): Promise<T | null> {
   }
 }
 
-export const readConfig = (dir: string) => readJson<Record<string, unknown>>(join(dir, 'config.json'));
-export const readProgress = (dir: string) => readJson<Progress>(join(dir, 'progress.json'));
-
-const SAMPLE = /^step-(\d+)\.png$/;
+export const readConfig = (dir: string) => readJson<Record<string, unknown>>(new RunLayout(dir).configPath);
+export const readProgress = (dir: string) => readJson<Progress>(new RunLayout(dir).progressPath);
 
 /** The fixed-noise grids, in step order. */
 export async function readSamples(dir: string, run: string): Promise<SampleRef[]> {
-  const names = await readdir(join(dir, 'samples')).catch(() => [] as string[]);
+  const names = await readdir(new RunLayout(dir).samplesDir).catch(() => [] as string[]);
   return names.flatMap((n) => {
-    const m = SAMPLE.exec(n);
-    return m ? [{ step: Number(m[1]), url: fileUrl(run, 'samples', n) }] : [];
+    const step = sampleStep(n);
+    return step === null ? [] : [{ step, url: fileUrl(run, RUN_FILES.samples, n) }];
   }).sort((a, b) => a.step - b.step);
 }
 
@@ -48,7 +46,7 @@ const generatorSteps = new Map<string, { version: string; step: number }>();
 
 /** The exported generator, if any; model.json is parsed only when it changed. */
 export async function readGenerator(dir: string, run: string): Promise<GeneratorRef | null> {
-  const path = join(dir, 'generator', 'model.json');
+  const path = new RunLayout(dir).generatorModelPath;
   const st = await stat(path).catch(() => null);
   if (!st?.isFile()) return null;
   const version = `${Math.floor(st.mtimeMs).toString(36)}-${st.size.toString(36)}`;
@@ -60,7 +58,7 @@ export async function readGenerator(dir: string, run: string): Promise<Generator
     cached = { version, step: typeof step === 'number' ? step : 0 };
     generatorSteps.set(path, cached);
   }
-  return { url: fileUrl(run, 'generator', 'model.json'), step: cached.step, version };
+  return { url: fileUrl(run, RUN_FILES.generator, GENERATOR_FILES.model), step: cached.step, version };
 }
 
 export async function readRunFiles(dir: string, run: string): Promise<RunFiles> {

@@ -2,6 +2,7 @@
 // of their summaries, newest first.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { RUN_FILES } from '../run/layout.js';
 import type { RunSummary } from './api-types.js';
 import { isRunName, readRunFiles, summarize } from './run-files.js';
 
@@ -9,7 +10,7 @@ import { isRunName, readRunFiles, summarize } from './run-files.js';
 export async function runDir(runsDir: string, name: string): Promise<string | null> {
   if (!isRunName(name)) return null;
   const dir = join(runsDir, name);
-  const marks = await Promise.all(['config.json', 'progress.json'].map((f) => stat(join(dir, f)).then((s) => s.isFile(), () => false)));
+  const marks = await Promise.all([RUN_FILES.config, RUN_FILES.progress].map((f) => stat(join(dir, f)).then((s) => s.isFile(), () => false)));
   return marks.some(Boolean) ? dir : null;
 }
 
