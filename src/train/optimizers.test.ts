@@ -9,7 +9,7 @@ import { Adam, makeOptimizer, SgdNesterov, type GanOptimizer } from './optimizer
 
 const SHAPES = [[3, 4], [5], [2, 2, 2, 3]];
 
-/** Variables of DCGAN-like size (about 0.02), so that an update is not lost in the rounding of w. */
+/** Variables of DCGAN-like size (|w| < 0.05), so that an update is not lost in the rounding of w. */
 const makeVars = () => tf.tidy(() => SHAPES.map((s, i) => tf.variable(tf.mul(tf.tensor(values(s.reduce((a, b) => a * b, 1), 1 + i), s), 0.05))));
 
 /** Step t's gradients: varied, with a 0 (no update) and a 1e-8 (where eps decides the step) in each. */
