@@ -157,7 +157,8 @@ export function usage(spec: CommandSpec): string {
     groups.set(g, [...(groups.get(g) ?? []), f]);
   }
   const parts = [`usage: dcgan ${spec.name} ${spec.synopsis}`, '', wrap(spec.about, 0)];
-  for (const [g, flags] of groups) parts.push('', ...(g ? [g] : []), ...flags.map(flagLine));
+  // Flags without a group come first without a heading, or under 'flags' when they follow a group.
+  [...groups].forEach(([g, flags], i) => parts.push('', ...(g ? [g] : i > 0 ? ['flags'] : []), ...flags.map(flagLine)));
   parts.push(`  -h, --help`.padEnd(COLUMN) + 'this text');
   if (spec.notes) parts.push('', spec.notes);
   return parts.join('\n');

@@ -19,8 +19,6 @@ export interface Knob extends ValueSpec {
   /** One line for --help. */
   help: string;
   group: KnobGroup;
-  /** The CLI flag, when not the key in kebab case (lrD -> lr-d). */
-  flag?: string;
   /** A boolean that is on by default: the CLI flag is --no-<flag>, which turns it off (the help describes that). */
   negatable?: boolean;
   /** What --help shows as the value (N, X, DIR ...). */
@@ -113,9 +111,9 @@ export function knob(key: KnobKey): Knob {
   return KNOBS[key] as Knob;
 }
 
-/** The CLI flag of a knob: its own, or the key in kebab case. */
+/** The CLI flag of a knob: its key in kebab case (lrD -> lr-d), so that the parsed flag's camelCase is the key. */
 export function flagOf(key: KnobKey): string {
-  return knob(key).flag ?? key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 function dataSlug(spec: string): string {
