@@ -46,5 +46,6 @@ export interface Common {
 export async function openCommon(source: string, v: FlagValues<typeof SOURCE_FLAGS>): Promise<Common> {
   await initEngine({ backend: v.backend, threads: v.threads });
   const g = await openGenerator(source, { checkpoint: v.checkpoint, weights: v.weights });
+  for (const w of g.warnings) console.error(`warning: ${w}`);
   return { g, bn: v.bn ?? 'running', seed: v.seed ?? 0, batch: v.batch, classes: v.class, scale: v.scale ?? 1 };
 }

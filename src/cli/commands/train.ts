@@ -10,7 +10,9 @@ import { knobFlags } from '../knob-flags.js';
 import { SERVE_FLAGS, trainAndServe } from '../train-serve.js';
 
 const COMMAND_FLAGS: readonly Flag[] = [
-  { name: 'resume', kind: 'path', metavar: 'DIR', group: 'run folder', help: 'continue a run from its latest checkpoint (options marked as resumable may change)' },
+  { name: 'resume', kind: 'path', metavar: 'DIR', group: 'run folder', help: 'continue a run (DIR, or one of its checkpoints/step-* folders) from its newest intact checkpoint (options marked as resumable may change)' },
+  { name: 'checkpoint', kind: 'string', metavar: 'latest|best|STEP', group: 'run folder', help: 'with --resume: the checkpoint to continue from (the ones after it are set aside)' },
+  { name: 'force', kind: 'boolean', group: 'run folder', help: '--out may be a folder that holds other files (never one holding parts of a run)' },
   { name: 'serve', kind: 'boolean', group: 'dashboard', help: 'train in a child process and serve the live dashboard and explorer (dcgan serve --help)' },
   ...SERVE_FLAGS,
 ];
@@ -40,7 +42,8 @@ export const command = defineCommand({
   const con = new ConsoleProgress(process.stdout, (options.logEvery as number | undefined) ?? 50);
   try {
     const r = await train({
-      ...(options as TrainOptions), resume: v.resume as string | undefined, signal: controller.signal, source: 'cli',
+      ...(options as TrainOptions), resume: v.resume as string | undefined, checkpoint: v.checkpoint as string | undefined, force: v.force === true,
+      signal: controller.signal, source: 'cli',
       evaluator: (cfg) => trainingEvaluator(cfg, { onMessage: (m) => con.message(m) }),
     }, {
       onStep: (line, view) => con.update({ ...view, line }),
