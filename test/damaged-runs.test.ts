@@ -35,7 +35,7 @@ const WALK = ['--points', '2', '--steps', '2'];
 const EVAL = ['-n', '20', '--features', join(features, 'model.json'), '--no-memorization', '--kid-subsets', '2', '--kid-subset-size', '10', '--real-subset', '20'];
 
 /** The ways a file is damaged: every file is truncated, garbled in place and deleted; JSON files also retyped. */
-type Damage = 'truncate' | 'garble' | 'delete' | 'retype' | 'drop-field' | 'reshape';
+type Damage = 'truncate' | 'garble' | 'garble-early' | 'delete' | 'retype' | 'drop-field' | 'reshape';
 
 function files(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(dir, f)).isFile()).sort();
@@ -53,10 +53,10 @@ function damage(path: string, how: Damage): void {
   const bytes = readFileSync(path);
   if (how === 'delete') return rmSync(path);
   if (how === 'truncate') return writeFileSync(path, bytes.subarray(0, Math.floor(bytes.length / 2)));
-  if (how === 'garble') {
-    // Same size, 16 bytes in the middle inverted: only a checksum (or a parser) can tell.
-    const b = Buffer.from(bytes);
-    for (let k = Math.floor(b.length / 2) - 8; k < Math.floor(b.length / 2) + 8; k++) b[k] = b[k]! ^ 0xff;
+  if (how === 'garble' || how === 'garble-early') {
+    // Same size, 16 bytes inverted (in the middle, or a quarter in): only a checksum (or a parser) can tell.
+    const b = Buffer.from(bytes), at = Math.floor(b.length / (how === 'garble' ? 2 : 4));
+    for (let k = at - 8; k < at + 8; k++) b[k] = b[k]! ^ 0xff;
     return writeFileSync(path, b);
   }
   const json = JSON.parse(bytes.toString('utf8')) as { meta: Record<string, unknown>; tensors: Record<string, { shape: number[] }> };
@@ -72,6 +72,7 @@ function damage(path: string, how: Damage): void {
 function damagesOf(file: string): Damage[] {
   const base: Damage[] = ['truncate', 'garble', 'delete'];
   if (!file.endsWith('.json')) return base;
+  base.push('garble-early');
   return file.endsWith('checkpoint.json') ? [...base, 'retype', 'drop-field', 'reshape'] : [...base, 'retype'];
 }
 
@@ -144,6 +145,7 @@ describe('damaged run folders', () => {
         { id: `${id}/sample-checkpoint`, args: ['sample', dir, '--checkpoint', '4', ...SAMPLE, '--grid', `${out}-c.png`] },
         { id: `${id}/interpolate`, args: ['interpolate', dir, ...WALK, '--out', `${out}-w`] },
         { id: `${id}/eval`, args: ['eval', dir, ...EVAL, '--out', `${out}-eval`] },
+        { id: `${id}/eval-checkpoint`, args: ['eval', dir, '--checkpoint', '4', ...EVAL, '--out', `${out}-eval-c`] },
       ];
     });
     const resumeJobs: Job[] = variants.flatMap(({ id }) => {
@@ -166,7 +168,7 @@ describe('damaged run folders', () => {
   it('covers every file of the run folder', () => {
     expect(files(intact)).toEqual(expect.arrayContaining(['config.json', 'metrics.jsonl', 'progress.json', 'samples/step-0000002.png',
       'checkpoints/step-0000002/checkpoint.json', 'checkpoints/step-0000004/tensors.bin', 'generator/model.json', 'generator/weights.bin']));
-    expect(readOnly).toHaveLength(variants.length * 4);
+    expect(readOnly).toHaveLength(variants.length * 5);
     expect(resumed).toHaveLength(variants.length * 2);
   });
 
@@ -182,6 +184,7 @@ describe('damaged run folders', () => {
       if (cmd === 'sample-checkpoint') expect(readFileSync(`${out}-c.png`).equals(reference.sample), where).toBe(true);
       if (cmd === 'interpolate') expect(readFileSync(`${out}-w.png`).equals(reference.walk), where).toBe(true);
       if (cmd === 'eval') expect(JSON.parse(readFileSync(join(`${out}-eval`, 'eval.json'), 'utf8')).metrics, where).toEqual(reference.eval);
+      if (cmd === 'eval-checkpoint') expect(JSON.parse(readFileSync(join(`${out}-eval-c`, 'eval.json'), 'utf8')).metrics, where).toEqual(reference.eval);
     }
   });
 

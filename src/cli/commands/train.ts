@@ -8,6 +8,7 @@ import { defineCommand } from '../command.js';
 import type { Flag } from '../flags.js';
 import { knobFlags } from '../knob-flags.js';
 import { SERVE_FLAGS, trainAndServe } from '../train-serve.js';
+import { oneLine } from '../../util/errors.js';
 
 const COMMAND_FLAGS: readonly Flag[] = [
   { name: 'resume', kind: 'path', metavar: 'DIR', group: 'run folder', help: 'continue a run (DIR, or one of its checkpoints/step-* folders) from its newest intact checkpoint (options marked as resumable may change)' },
@@ -47,7 +48,7 @@ export const command = defineCommand({
       evaluator: (cfg) => trainingEvaluator(cfg, { onMessage: (m) => con.message(m) }),
     }, {
       onStep: (line, view) => con.update({ ...view, line }),
-      onWarning: (m) => con.message(`warning: ${m}`),
+      onWarning: (m) => con.message(`warning: ${oneLine(m)}`),
       onMessage: (m) => con.message(m),
     });
     con.finish();
