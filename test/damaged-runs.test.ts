@@ -207,13 +207,19 @@ describe('damaged run folders', () => {
 
   it('train --resume repairs what can be repaired and refuses the rest in one line', () => {
     const byId = new Map(resumed.map((r) => [r.id, r]));
-    for (const { id, file } of variants) {
+    for (const { id, file, how } of variants) {
       const t = byId.get(`${id}/train`)!, s = byId.get(`${id}/sample-after`)!;
       expectClean(t);
       expectClean(s);
       if (t.code !== 0) {
-        // Only a run whose config.json is damaged cannot be resumed.
+        // Only a run whose config.json is damaged cannot be resumed; its progress.json says so.
         expect(file, `${id}: ${t.err}`).toBe('config.json');
+        if (how === 'delete') {
+          expect(t.err).toMatch(/the run's config\.json is missing; restore it, or start a new run/);
+          continue;
+        }
+        const progress = JSON.parse(readFileSync(join(root, 'resume', id, 'progress.json'), 'utf8')) as { status: string; message: string };
+        expect(progress, id).toMatchObject({ status: 'failed', message: t.err.trim().replace(/^dcgan train: /, '') });
         continue;
       }
       // Resumed, the run is whole again: its generator gives the intact run's images (exact resume).

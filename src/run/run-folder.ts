@@ -200,6 +200,19 @@ export class RunFolder extends RunLayout {
     }
   }
 
+  /** Marks the run failed in progress.json, keeping what it says of the run (a resume that could not start); never throws. */
+  markFailed(message: string): void {
+    let before: Partial<Progress> = {};
+    try {
+      const v = JSON.parse(readFileSync(this.progressPath, 'utf8')) as unknown;
+      if (v && typeof v === 'object' && !Array.isArray(v)) before = v as Partial<Progress>;
+    } catch {
+      // no progress.json yet, or a damaged one: it is rewritten
+    }
+    const { step = 0, totalSteps = 0, epoch = 0, epochs = 0 } = before;
+    this.writeProgressLastResort({ ...before, step, totalSteps, epoch, epochs, imgPerSec: 0, etaSeconds: null, status: 'failed', message });
+  }
+
   private progressJson(p: Omit<Progress, 'updatedAt' | 'pid'>): Progress {
     return { ...p, pid: process.pid, updatedAt: new Date().toISOString() };
   }

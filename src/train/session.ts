@@ -10,7 +10,7 @@ import { KNOB_KEYS } from '../run/knobs.js';
 import { checkpointStep, RUN_FILES } from '../run/layout.js';
 import { RunFolder } from '../run/run-folder.js';
 import type { RunLock } from '../run/run-lock.js';
-import { UserError } from '../util/errors.js';
+import { isUserError, UserError } from '../util/errors.js';
 import { writeFailure } from '../util/files.js';
 
 /**
@@ -48,8 +48,11 @@ export interface OpenedRun {
   resumeFromStart?: boolean;
   /** Lines worth telling the user (a stale lock taken over, leftovers removed, a run restarted from step 0). */
   notes: string[];
-  /** A new run: removes what it wrote (it was rejected before its first step) and releases the lock. */
-  abandon(): void;
+  /**
+   * Gives the run up before it trained a step, releasing the lock: a new run's files are removed; a resumed
+   * run's progress.json says it failed, and `why`.
+   */
+  abandon(why?: string): void;
   /** Releases the lock. */
   close(): void;
 }
@@ -71,6 +74,7 @@ function resumeTarget(req: TrainRequest): { folder: RunFolder; checkpointDir?: s
   }
   const folder = new RunFolder(path);
   if (!folder.exists()) {
+    if (existsSync(folder.checkpointsDir)) throw new UserError(`--resume ${path}: the run's config.json is missing; restore it, or start a new run`);
     const what = existsSync(path) ? 'not a run folder (no config.json)' : 'no such folder';
     throw new UserError(`--resume ${path}: ${what}; give the --out folder of an earlier run, or one of its checkpoints/step-* folders`);
   }
@@ -93,8 +97,13 @@ function resume(req: TrainRequest, source: OptionSource, options: TrainOptions):
       resumeFrom = listCheckpoints(folder.checkpointsDir).reverse();
     }
     if (resumeFrom.length === 0) notes.push(`${folder.dir} has no checkpoint yet: training it from step 0`);
-    return { cfg, folder, resumeFrom: resumeFrom.length ? resumeFrom : undefined, resumeFromStart: resumeFrom.length === 0, notes, abandon: () => lock.release(), close: () => lock.release() };
+    const abandon = (why?: string) => {
+      if (why) folder.markFailed(why);
+      lock.release();
+    };
+    return { cfg, folder, resumeFrom: resumeFrom.length ? resumeFrom : undefined, resumeFromStart: resumeFrom.length === 0, notes, abandon, close: () => lock.release() };
   } catch (e) {
+    if (isUserError(e)) folder.markFailed(e.message);
     lock.release();
     throw e;
   }

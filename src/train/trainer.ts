@@ -73,8 +73,9 @@ class Trainer {
       return t;
     } catch (e) {
       await t?.dispose();
-      session.abandon();
-      throw e;
+      const failure = runFailure(e, folder);
+      session.abandon((failure as Error)?.message);
+      throw failure;
     }
   }
 

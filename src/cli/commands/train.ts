@@ -1,6 +1,7 @@
 // dcgan train: flags (one per knob of run/knobs.ts) -> TrainOptions -> train(); the console shows progress,
 // Ctrl-C stops cleanly.
 import { trainingEvaluator } from '../../eval/training-evaluator.js';
+import { runOfCheckpoint } from '../../run/checkpoint.js';
 import { flagOf, knob, KNOB_KEYS, type TrainOptions } from '../../run/knobs.js';
 import { ConsoleProgress } from '../../train/console.js';
 import { train } from '../../train/trainer.js';
@@ -28,7 +29,11 @@ export const command = defineCommand({
 }, async (args) => {
   const v = args.values as Record<string, unknown>;
   // --serve: this same command runs in a child process while this one serves the dashboard.
-  if (v.serve) return trainAndServe(args.without(['serve', 'host', 'port']), { host: v.host as string | undefined, port: v.port as number | undefined, run: (v.out ?? v.resume) as string | undefined });
+  if (v.serve) {
+    const resume = v.resume as string | undefined;
+    const run = (v.out as string | undefined) ?? (resume && (runOfCheckpoint(resume) ?? resume));
+    return trainAndServe(args.without(['serve', 'host', 'port']), { host: v.host as string | undefined, port: v.port as number | undefined, run });
+  }
   const options: Record<string, unknown> = {};
   for (const key of KNOB_KEYS) if (v[key] !== undefined) options[key] = v[key];
   const controller = new AbortController();
