@@ -2,8 +2,9 @@
 // The tests again as a machine without AVX-512 would run them: ATen, oneDNN and OpenBLAS restricted to AVX2
 // (float results differ between instruction sets, so a threshold that holds only on one machine fails here
 // rather than on a user's). First checks, with `dcgan info`, that the restriction took effect; then runs the
-// unit tests and the smoke tests whose assertions rest on trained numbers (the rest compare a machine with
-// itself: byte-identical resume, same seed, same output). Needs `npm run build` (CI's `npm install` does it).
+// unit tests, tfjs-core's conformance suite (every kernel against its expected values, 10 s) and the smoke tests
+// whose assertions rest on trained numbers (the other smoke tests compare a machine with itself: byte-identical
+// resume, same seed, same output). Needs `npm run build` (CI's `npm install` does it).
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,9 +27,9 @@ function cpuOf(env) {
 
 const show = (c) => `ATen ${c.aten}, oneDNN ${c.onednn}, OpenBLAS ${c.openblas}`;
 
-function run(args, env) {
-  console.log(`\n[test:avx2] ${args.join(' ')}`);
-  return spawnSync('npx', args, { cwd: root, env, stdio: 'inherit' }).status ?? 1;
+function run(command, args, env) {
+  console.log(`\n[test:avx2] ${command} ${args.join(' ')}`);
+  return spawnSync(command, args, { cwd: root, env, stdio: 'inherit' }).status ?? 1;
 }
 
 const env = { ...process.env, ...AVX2 };
@@ -39,5 +40,9 @@ if (leaks.length) {
   console.error(`[test:avx2] the restriction did not take effect: ${leaks.join(', ')} still use AVX-512 (${show(restricted)})`);
   process.exit(1);
 }
-const failed = [run(['vitest', 'run', '--project', 'unit'], env), run(['vitest', 'run', '--project', 'smoke', ...NUMERIC_SMOKE], env)].some((s) => s !== 0);
+const failed = [
+  run('npx', ['vitest', 'run', '--project', 'unit'], env),
+  run(process.execPath, ['conformance/run.mjs'], env),
+  run('npx', ['vitest', 'run', '--project', 'smoke', ...NUMERIC_SMOKE], env),
+].some((s) => s !== 0);
 process.exit(failed ? 1 : 0);
