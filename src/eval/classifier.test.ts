@@ -1,11 +1,12 @@
 // The feature classifier and the real-data pipeline on real data (the built-in MNIST): a training step
 // leaves no tensor behind, training is deterministic, and FID through the classifier is near zero between
-// MNIST's train and test splits and large for noise; the statistics cache and class coverage behave.
+// MNIST's train and test splits and large for noise; the statistics and classifier caches (a damaged one is
+// computed again) and class coverage behave.
 // Margins: this classifier is trained here, so its numbers differ with the instruction set oneDNN uses for the
 // convolutions; each bound below says what it was on AVX-512 and with the engine restricted to AVX2 (CI runs
 // both), and why it holds on any machine.
 import * as tf from '@tensorflow/tfjs-core';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +105,14 @@ describe('feature classifier', () => {
       expect(cached.cached).toBe(true);
       expect(Array.from(cached.stats.cov)).toEqual(Array.from(ref.stats.cov));
       expect(Array.from(cached.features)).toEqual(Array.from(ref.features));
+      // A cache damaged in place (same size) is computed again, never used.
+      const bin = readdirSync(join(cacheDir, 'eval')).find((f) => /^stats-.*\.bin$/.test(f))!;
+      const bytes = readFileSync(join(cacheDir, 'eval', bin));
+      bytes[100] = bytes[100]! ^ 0xff;
+      writeFileSync(join(cacheDir, 'eval', bin), bytes);
+      const again = await realReference(train, net, { split: 'train', cacheDir, subset: 2000 });
+      expect(again.cached).toBe(false);
+      expect(Array.from(again.stats.cov)).toEqual(Array.from(ref.stats.cov));
 
       const shape = { height: 28, width: 28, channels: 1 };
       const real = net.extract(images(test, test.count), test.count, shape).features;
@@ -169,6 +178,16 @@ describe('classifier families', () => {
     expect(second.trained).toBe(false);
     expect(second.info).toEqual(first.info);
     second.model.dispose();
+    // Damaged in place: its checksum says so, and it is trained again (the same, deterministically).
+    const weights = join(second.dir, 'weights.bin'), bytes = readFileSync(weights);
+    bytes[40] = bytes[40]! ^ 0xff;
+    writeFileSync(weights, bytes);
+    const said: string[] = [];
+    const third = await loadOrTrainClassifier(`cifar10:${dir}`, { cacheDir, recipe, onMessage: (m) => said.push(m) });
+    expect(third.trained).toBe(true);
+    expect(said[0]).toMatch(/the cached cifar10 classifier in .* is damaged \(.*weights\.bin: its checksum does not match.*\); training it again/);
+    expect(third.info.testAccuracy).toBe(first.info.testAccuracy);
+    third.model.dispose();
   });
 });
 

@@ -1,8 +1,8 @@
 // The training loop: the dataset, the models built from the architecture, the GAN step, and the run
 // folder's outputs (metrics, fixed-noise grids, checkpoints, the exported generator, progress), with exact
 // resume. Model, data and trainer are separate objects composed here (as lucidrains' Unet -> Trainer);
-// which run to train (session.ts), the checkpoint record (checkpointing.ts) and D's targets (targets.ts)
-// live beside it.
+// which run to train and its lock (session.ts), the checkpoint record (checkpointing.ts), progress.json
+// (run-progress.ts), what a failure says (failure.ts) and D's targets (targets.ts) live beside it.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { Batches, type BatchState, type ImageDataset } from '../data/index.js';
