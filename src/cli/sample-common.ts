@@ -3,6 +3,7 @@
 import { initEngine } from '../engine/index.js';
 import type { BnMode } from '../sample/generate.js';
 import { openGenerator, type OpenedGenerator } from '../sample/source.js';
+import { oneLine } from '../util/errors.js';
 import type { Flag, FlagValues } from './flags.js';
 
 /** The positional argument of the sampling commands. */
@@ -46,5 +47,6 @@ export interface Common {
 export async function openCommon(source: string, v: FlagValues<typeof SOURCE_FLAGS>): Promise<Common> {
   await initEngine({ backend: v.backend, threads: v.threads });
   const g = await openGenerator(source, { checkpoint: v.checkpoint, weights: v.weights });
+  for (const w of g.warnings) console.error(`warning: ${oneLine(w)}`);
   return { g, bn: v.bn ?? 'running', seed: v.seed ?? 0, batch: v.batch, classes: v.class, scale: v.scale ?? 1 };
 }

@@ -45,6 +45,8 @@ export interface EvalSourceOptions {
   memorizationSamples?: number;
   cacheDir?: string;
   onMessage?(line: string): void;
+  /** Damaged files passed over (default: onMessage). */
+  onWarning?(line: string): void;
 }
 
 export interface EvalReport extends MetricDetails {
@@ -108,6 +110,7 @@ export async function evaluateSource(path: string, o: EvalSourceOptions = {}): P
   let folder: ImageDataset | undefined;
   if (src.kind === 'generator') {
     const g = await openGenerator(src.path, { checkpoint: o.checkpoint, weights: o.weights });
+    for (const w of g.warnings) (o.onWarning ?? say)(`warning: ${w}`);
     try {
       data = o.data ?? src.data;
       dataDir ??= src.dataDir;

@@ -4,15 +4,17 @@
 // of its tensors, writing it and reading it back checked. The trainer, sampling and evaluation all use it.
 import * as tf from '@tensorflow/tfjs-core';
 import type { BatchState } from '../data/index.js';
-import type { ArchSpec } from '../model/spec.js';
-import { UserError } from '../util/errors.js';
+import { checkArch, type ArchSpec } from '../model/spec.js';
+import { isUserError, UserError } from '../util/errors.js';
 import type { RngState } from '../util/rng.js';
-import type { TrainConfig } from './config.js';
+import { checkSavedConfig, type TrainConfig } from './config.js';
+import { CHECKPOINT_FILES } from './layout.js';
 import type { StepFigures } from './run-folder.js';
-import { readTensorIndex, readTensors, writeTensorFolder } from './tensor-file.js';
+import { listCheckpoints } from './checkpoint-folders.js';
+import { readTensorIndex, readTensors, verifyTensorFolder, writeTensorFolder } from './tensor-file.js';
 
 export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './tensor-file.js';
-export { checkpointName, listCheckpoints, resolveCheckpoint, rotateCheckpoints, type CheckpointRef } from './checkpoint-folders.js';
+export { checkpointName, copyCheckpoint, listCheckpoints, resolveCheckpoint, rotateCheckpoints, runOfCheckpoint, setAsideCheckpointsAfter, type CheckpointRef } from './checkpoint-folders.js';
 
 /** An optimizer's state as plain data: the step count and one list of tensors per slot, in variable order. */
 export interface OptimizerState {
@@ -112,9 +114,44 @@ export function readCheckpointMeta(dir: string): CheckpointMeta {
   for (const key of ['step', 'epoch', 'classes'] as const) {
     if (!Number.isInteger(m[key]) || (m[key] as number) < 0) throw damaged(jsonPath, `meta.${key} is missing or not a count`);
   }
-  if (!isObject(m.config) || !isObject(m.arch) || !isObject(m.arch.image) || !Number.isInteger(m.arch.nz)) throw damaged(jsonPath, 'meta.config or meta.arch is missing');
+  if (typeof m.seconds !== 'number' || !(m.seconds >= 0)) throw damaged(jsonPath, 'meta.seconds is missing or not a duration');
+  if (!isObject(m.config)) throw damaged(jsonPath, 'meta.config is missing');
+  if (!isObject(m.arch)) throw damaged(jsonPath, 'meta.arch is missing');
+  try {
+    checkArch(m.arch, 'meta.arch');
+    checkSavedConfig(m.config, 'meta.config', []);
+  } catch (e) {
+    if (!isUserError(e)) throw e;
+    throw damaged(jsonPath, e.message.replace(/; the file .*$/, ''));
+  }
+  if (m.classNames !== undefined && !isStrings(m.classNames)) throw damaged(jsonPath, 'meta.classNames is not a list of names');
   if (!isObject(m.weightNames) || !isStrings(m.weightNames.G) || !isStrings(m.weightNames.D)) throw damaged(jsonPath, 'meta.weightNames is missing');
+  if (typeof m.ema !== 'boolean') throw damaged(jsonPath, 'meta.ema is missing');
   return meta as CheckpointMeta;
+}
+
+/**
+ * Why the checkpoint folder `dir` cannot be used (one line naming the damaged file), or null when it is intact:
+ * its meta, its index, tensors.bin's checksum and size, and every weight the meta names. Loads no tensor.
+ */
+export function checkpointDamage(dir: string): string | null {
+  try {
+    const meta = readCheckpointMeta(dir);
+    const { tensors, jsonPath } = verifyTensorFolder(dir);
+    const names = [...meta.weightNames.G.map((n) => weightTensor('G', n)), ...meta.weightNames.D.map((n) => weightTensor('D', n)),
+      ...(meta.ema ? meta.weightNames.G.map((n) => weightTensor('EMA', n)) : []), FIXED_NOISE];
+    const missing = names.find((n) => !tensors[n]);
+    if (missing) return damaged(jsonPath, `tensor '${missing}' is missing`).message;
+    return null;
+  } catch (e) {
+    if (e instanceof UserError) return e.message;
+    throw e;
+  }
+}
+
+/** The newest step checkpoint of a run that is intact (checkpointDamage), or undefined. */
+export function newestIntactCheckpoint(checkpointsDir: string): string | undefined {
+  return listCheckpoints(checkpointsDir).reverse().find((c) => checkpointDamage(c.path) === null)?.path;
 }
 
 /** One network's weights from a checkpoint ('EMA' falls back to G's when the run kept no average). */
@@ -127,7 +164,7 @@ export function readNetwork(dir: string, net: Net): { meta: CheckpointMeta; name
   const missing = [...wanted].find((n) => !tensors[n]);
   if (missing) {
     tf.dispose(Object.values(tensors));
-    throw damaged(`${dir}/checkpoint.json`, `tensor '${missing}' is missing`);
+    throw damaged(`${dir}/${CHECKPOINT_FILES.record}`, `tensor '${missing}' is missing`);
   }
   return { meta, names, values: names.map((n) => tensors[weightTensor(source, n)]!), source };
 }
@@ -136,7 +173,7 @@ export function readNetwork(dir: string, net: Net): { meta: CheckpointMeta; name
 export function readCheckpoint(dir: string): Checkpoint {
   const meta = readCheckpointMeta(dir);
   const { tensors } = readTensors(dir);
-  const jsonPath = `${dir}/checkpoint.json`;
+  const jsonPath = `${dir}/${CHECKPOINT_FILES.record}`;
   const take = (name: string): tf.Tensor => {
     const t = tensors[name];
     if (!t) {
@@ -146,8 +183,11 @@ export function readCheckpoint(dir: string): Checkpoint {
     return t;
   };
   const optimizer = (net: 'G' | 'D'): OptimizerState => {
-    const o = meta.optimizers?.[net];
-    if (!o || !isStrings(o.slots)) throw damaged(jsonPath, `meta.optimizers.${net} is missing`);
+    const o = isObject(meta.optimizers) ? meta.optimizers[net] : undefined;
+    if (!isObject(o) || !isStrings(o.slots) || !Number.isInteger(o.step) || (o.kind !== 'adam' && o.kind !== 'sgd-nesterov')) {
+      tf.dispose(Object.values(tensors));
+      throw damaged(jsonPath, `meta.optimizers.${net} is missing or malformed`);
+    }
     const slots: Record<string, tf.Tensor[]> = {};
     for (const slot of o.slots) {
       const list: tf.Tensor[] = [];

@@ -14,7 +14,11 @@ export const RUN_FILES = {
   generator: 'generator',
   evalReport: 'eval.json',
   evalNearest: 'eval-nearest.png',
+  probeReport: 'probe.json',
 } as const;
+
+/** The names only a run writes: a folder holding any of them holds (part of) a run. */
+export const RUN_ARTEFACTS: readonly string[] = Object.values(RUN_FILES);
 
 /** The files of a checkpoint folder and of an exported generator folder. */
 export const CHECKPOINT_FILES = { record: 'checkpoint.json', tensors: 'tensors.bin' } as const;

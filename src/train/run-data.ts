@@ -48,6 +48,6 @@ export async function loadRunData(cfg: TrainConfig, events: TrainEvents): Promis
   if (cfg.conditional && !(ds.classNames && ds.labels)) {
     throw new UserError(`--conditional needs labelled data, and ${cfg.data} has no labels; use mnist, fashion-mnist, cifar10:PATH, or a folder with class sub-folders and --labels`);
   }
-  if (ds.skipped.count > 0) events.onWarning?.(`${ds.skipped.count} files of ${cfg.data} could not be decoded and are skipped (e.g. ${ds.skipped.examples.slice(0, 3).join(', ')}); --strict makes this an error`);
+  if (ds.skipped.count > 0) events.onWarning?.(`${ds.skipped.count} files of ${cfg.data} could not be read or decoded and are skipped (e.g. ${ds.skipped.examples.slice(0, 3).join(', ')}); --strict makes this an error`);
   return ds;
 }

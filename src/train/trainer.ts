@@ -1,31 +1,31 @@
 // The training loop: the dataset, the models built from the architecture, the GAN step, and the run
 // folder's outputs (metrics, fixed-noise grids, checkpoints, the exported generator, progress), with exact
 // resume. Model, data and trainer are separate objects composed here (as lucidrains' Unet -> Trainer);
-// which run to train (session.ts), the checkpoint record (checkpointing.ts) and D's targets (targets.ts)
-// live beside it.
+// which run to train and its lock (session.ts), the checkpoint record (checkpointing.ts), progress.json
+// (run-progress.ts), what a failure says (failure.ts) and D's targets (targets.ts) live beside it.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { copyFileSync, readdirSync } from 'node:fs';
 import { Batches, type BatchState, type ImageDataset } from '../data/index.js';
 import { initEngine, type EngineInfo } from '../engine/index.js';
 import { buildDiscriminator, buildGenerator } from '../model/build.js';
 import type { ArchSpec } from '../model/spec.js';
-import { listCheckpoints, rotateCheckpoints, versions } from '../run/checkpoint.js';
+import { copyCheckpoint, rotateCheckpoints, versions, type CheckpointRef } from '../run/checkpoint.js';
 import { architectureOf, type TrainConfig } from '../run/config.js';
-import { RunFolder, type MetricsLine, type RunStatus } from '../run/run-folder.js';
+import type { MetricsLine, RunFolder, RunStatus } from '../run/run-folder.js';
 import { UserError } from '../util/errors.js';
-import { writeFolderAtomic } from '../util/files.js';
 import { Rng } from '../util/rng.js';
-import { loadTrainingCheckpoint, saveTrainingCheckpoint, type FixedNoise, type TrainingParts } from './checkpointing.js';
+import { loadNewestIntact, saveTrainingCheckpoint, type FixedNoise, type TrainingParts } from './checkpointing.js';
 import { startMessage } from './console.js';
 import { Ema } from './ema.js';
+import { runFailure } from './failure.js';
 import { HealthMonitor } from './health.js';
 import { makeOptimizer } from './optimizers.js';
-import { exportRunGenerator, FIXED_SAMPLES, generateForEval, writeSampleGrid } from './outputs.js';
-import { openRun, type PeriodicEvaluator, type TrainRequest } from './session.js';
+import { exportIsCurrent, exportRunGenerator, fixedNoise, generateForEval, writeSampleGrid } from './outputs.js';
+import { RunProgress } from './run-progress.js';
+import { openRun, type OpenedRun, type PeriodicEvaluator, type TrainRequest } from './session.js';
 import { ganStep, type StepFigures, type StepSettings } from './step.js';
 import { discriminatorTargets } from './targets.js';
-import { loadRunData, TrainingError, type TrainEvents, type TrainResult } from './run-data.js';
+import { loadRunData, type TrainEvents, type TrainResult } from './run-data.js';
 
 export type { PeriodicEvaluator, TrainRequest } from './session.js';
 export { TrainingError, type TrainEvents, type TrainResult } from './run-data.js';
@@ -55,41 +55,55 @@ class Trainer {
     readonly evaluator?: PeriodicEvaluator,
   ) {}
 
-  static async create(req: TrainRequest, events: TrainEvents): Promise<Trainer> {
-    const { cfg, folder, resumeFrom } = openRun(req);
-    const evaluator = cfg.evalEvery ? req.evaluator?.(cfg) : undefined;
-    if (cfg.evalEvery && !evaluator) throw new UserError('evalEvery needs an evaluator: pass `evaluator: (cfg) => trainingEvaluator(cfg)` to train()');
-    const engine = await initEngine({ backend: cfg.backend, threads: cfg.threads });
-    if (engine.warning) events.onWarning?.(engine.warning);
-    const ds = await loadRunData(cfg, events);
-    const arch = architectureOf(cfg, ds.channels);
-    const classes = cfg.conditional ? ds.classNames!.length : 0;
-    const t = new Trainer(cfg, folder, ds, arch, classes, engine, events, evaluator);
-    t.setUp(resumeFrom);
-    return t;
+  /** Opens the run (taking its lock) and builds everything; a new run rejected here leaves nothing behind. */
+  static async create(session: OpenedRun, req: TrainRequest, events: TrainEvents): Promise<Trainer> {
+    const { cfg, folder } = session;
+    for (const note of session.notes) events.onMessage?.(note);
+    let t: Trainer | undefined;
+    try {
+      const evaluator = cfg.evalEvery ? req.evaluator?.(cfg) : undefined;
+      if (cfg.evalEvery && !evaluator) throw new UserError('evalEvery needs an evaluator: pass `evaluator: (cfg) => trainingEvaluator(cfg)` to train()');
+      const engine = await initEngine({ backend: cfg.backend, threads: cfg.threads });
+      if (engine.warning) events.onWarning?.(engine.warning);
+      const ds = await loadRunData(cfg, events);
+      const arch = architectureOf(cfg, ds.channels);
+      const classes = cfg.conditional ? ds.classNames!.length : 0;
+      t = new Trainer(cfg, folder, ds, arch, classes, engine, events, evaluator);
+      t.setUp(session);
+      return t;
+    } catch (e) {
+      await t?.dispose();
+      const failure = runFailure(e, folder);
+      session.abandon((failure as Error)?.message);
+      throw failure;
+    }
   }
 
-  private setUp(resumeFrom?: string): void {
+  private setUp(session: OpenedRun): void {
     const { cfg, arch, classes } = this;
     const G = buildGenerator(arch, { seed: cfg.seed, classes });
     const D = buildDiscriminator(arch, { seed: cfg.seed, classes });
     const optimizer = (lr: number) => makeOptimizer({ kind: cfg.optimizer, lr, beta1: cfg.beta1, beta2: cfg.beta2 });
     this.parts = { G, D, optG: optimizer(cfg.lrG), optD: optimizer(cfg.lrD), ema: cfg.ema > 0 ? new Ema(G, cfg.ema) : undefined };
     if (this.parts.ema) this.sampler = buildGenerator(arch, { seed: cfg.seed, classes });
-    // The fixed noise of the sample grids, from its own stream so it does not depend on the batch size.
-    this.fixed = {
-      z: new Rng(cfg.seed * 7919 + 17).latent(FIXED_SAMPLES * arch.nz, arch.latent), nz: arch.nz,
-      labels: classes ? Int32Array.from({ length: FIXED_SAMPLES }, (_, i) => i % classes) : undefined,
-    };
+    this.fixed = fixedNoise(cfg.seed, arch, classes);
     this.rng = new Rng(cfg.seed);
     let batchState: BatchState | undefined;
-    if (resumeFrom) {
-      batchState = this.restore(resumeFrom);
+    if (session.resumeFrom) {
+      batchState = this.restore(session.resumeFrom);
+    } else if (session.resumeFromStart) {
+      this.folder.create();
+      this.folder.truncateMetrics(0);
     } else {
       this.folder.create();
       this.folder.writeConfig(cfg, { resolvedArch: arch, classes, classNames: this.ds.classNames, versions: versions(), engine: this.engine });
     }
     this.batches = new Batches(this.ds, { batchSize: cfg.batchSize, seed: cfg.seed, dropLast: true, flip: cfg.flip, state: batchState });
+  }
+
+  /** A new run that has not finished a step yet (removed when it fails). */
+  isNewAndUntrained(session: OpenedRun): boolean {
+    return this.step === 0 && !session.resumeFrom && !session.resumeFromStart;
   }
 
   get totalSteps(): number {
@@ -110,8 +124,8 @@ class Trainer {
     return dir;
   }
 
-  private restore(dir: string): BatchState {
-    const { state, fixed } = loadTrainingCheckpoint(dir, this.parts);
+  private restore(candidates: CheckpointRef[]): BatchState {
+    const { dir, state, fixed } = loadNewestIntact(candidates, this.folder.checkpointsDir, this.parts, this.arch.nz, (w) => this.events.onWarning?.(w));
     this.fixed = fixed;
     this.rng = new Rng(state.rng);
     this.step = state.step;
@@ -129,9 +143,7 @@ class Trainer {
   private keepBest(fid: number): string {
     this.bestFid = fid;
     const latest = this.checkpoint();
-    writeFolderAtomic(this.folder.bestCheckpointDir, (tmp) => {
-      for (const f of readdirSync(latest)) copyFileSync(`${latest}/${f}`, `${tmp}/${f}`);
-    });
+    copyCheckpoint(latest, this.folder.bestCheckpointDir);
     return latest;
   }
 
@@ -162,17 +174,6 @@ class Trainer {
     return this.secondsBefore + (this.sessionStart ? (performance.now() - this.sessionStart) / 1000 : 0);
   }
 
-  private health(f: StepFigures): void {
-    const bad = this.healthMonitor.nonFinite(f);
-    if (bad) {
-      const last = listCheckpoints(this.folder.checkpointsDir).pop();
-      throw new TrainingError(`training diverged at step ${this.step + 1}: ${bad}. ` +
-        `${last ? `The last good checkpoint is ${last.path}` : 'No checkpoint was written yet'}; try a lower learning rate (--lr, also on --resume), label smoothing (--real-label 0.9) or another seed.`);
-    }
-    const w = this.healthMonitor.step(this.step + 1, f);
-    if (w) this.events.onWarning?.(w);
-  }
-
   /** One iteration on the next batch: its figures. */
   private async iterate(settings: StepSettings): Promise<StepFigures> {
     const { cfg, arch, classes } = this;
@@ -196,20 +197,17 @@ class Trainer {
     const B = cfg.batchSize, total = this.totalSteps;
     const settings: StepSettings = { dOutput: arch.dOutput, dBatch: cfg.dBatch, gSteps: cfg.gSteps, classes: this.classes };
     this.sessionStart = performance.now();
-    let stepTime = NaN;
     let status: RunStatus = 'running';
-    let lastProgress = 0;
-    let latestSample: string | undefined;
-    let latestCheckpoint: string | undefined;
-    const progress = (s: RunStatus, message?: string) => this.folder.writeProgress({
-      status: s, step: this.step, totalSteps: total, epoch: this.epoch, epochs: cfg.epochs,
-      imgPerSec: Number.isFinite(stepTime) ? B / stepTime : 0, etaSeconds: Number.isFinite(stepTime) ? (total - this.step) * stepTime : null,
-      last: this.last && { Loss_D: this.last.lossD, Loss_G: this.last.lossG, 'D(x)': this.last.dx, 'D(G(z))': this.last.dgz1 },
-      latestSample, latestCheckpoint, message,
-    });
+    const progress = new RunProgress(this.folder, B, total, cfg.epochs);
+    const at = () => ({ step: this.step, epoch: this.epoch, last: this.last });
     if (this.step === 0) this.events.onMessage?.(startMessage(cfg, this.ds, this.engine, total, this.folder.dir));
-    progress('running');
     try {
+      progress.write('running', at(), { now: true });
+      // A finished run killed before its last export: the generator must match the final checkpoint.
+      if (this.step >= total && !exportIsCurrent(this.folder.generatorDir, this.step)) {
+        await this.exportGenerator();
+        this.events.onMessage?.(`re-exported ${this.folder.generatorDir}: it was not the generator of the final step ${this.step}`);
+      }
       while (this.step < total) {
         if (signal?.aborted) {
           status = 'stopped';
@@ -217,12 +215,13 @@ class Trainer {
         }
         const t0 = performance.now();
         const f = await this.iterate(settings);
-        this.health(f);
+        const w = this.healthMonitor.check(this.step + 1, f); // a NaN throws
+        if (w) this.events.onWarning?.(w);
         this.parts.ema?.update();
         this.step++;
         this.last = f;
         const dt = (performance.now() - t0) / 1000;
-        stepTime = Number.isFinite(stepTime) ? 0.9 * stepTime + 0.1 * dt : dt;
+        progress.stepTook(dt);
         const line: MetricsLine = {
           step: this.step, epoch: this.epoch, Loss_D: f.lossD, Loss_G: f.lossG, 'D(x)': f.dx, 'D(G(z))': f.dgz1,
           'D(G(z))_2': f.dgz2, 'img/s': B / dt, seconds: this.seconds(),
@@ -230,7 +229,7 @@ class Trainer {
         const last = this.step === total || signal?.aborted;
         if (this.step % cfg.sampleEvery === 0 || last) {
           const s = await this.sampleGrid();
-          latestSample = s.path;
+          progress.latestSample = s.path;
           line.diversity = s.diversity;
           const w = this.healthMonitor.samples(this.step, s.diversity, s.path);
           if (w) this.events.onWarning?.(w);
@@ -240,54 +239,57 @@ class Trainer {
           const m = await evaluator.evaluate((n, seed) => generateForEval(this.samplingModel(), this.arch, this.classes, n, seed), this.step);
           Object.assign(line, m);
           if (typeof m.fid === 'number' && m.fid < this.bestFid) {
-            latestCheckpoint = this.keepBest(m.fid);
+            progress.latestCheckpoint = this.keepBest(m.fid);
             checkpointed = true;
           }
         }
         this.folder.appendMetrics(line);
         if (this.step % cfg.checkpointEvery === 0 || last) {
-          if (!checkpointed) latestCheckpoint = this.checkpoint();
+          if (!checkpointed) progress.latestCheckpoint = this.checkpoint();
           await this.exportGenerator();
         }
-        this.events.onStep?.(line, { step: this.step, totalSteps: total, epoch: this.epoch, epochs: cfg.epochs, etaSeconds: (total - this.step) * stepTime });
-        if (performance.now() - lastProgress > 1000 || last) {
-          progress('running');
-          lastProgress = performance.now();
-        }
+        this.events.onStep?.(line, { step: this.step, totalSteps: total, epoch: this.epoch, epochs: cfg.epochs, etaSeconds: (total - this.step) * progress.stepTime });
+        progress.write('running', at(), { now: Boolean(last) });
       }
-      if (status === 'stopped' && latestCheckpoint !== this.folder.checkpointDir(this.step)) {
-        latestCheckpoint = this.checkpoint();
+      if (status === 'stopped' && progress.latestCheckpoint !== this.folder.checkpointDir(this.step)) {
+        progress.latestCheckpoint = this.checkpoint();
         await this.exportGenerator();
       }
       if (status !== 'stopped') status = 'done';
-      progress(status, status === 'stopped' ? `stopped at step ${this.step}; continue with --resume ${this.folder.dir}` : undefined);
+      progress.write(status, at(), { message: status === 'stopped' ? `stopped at step ${this.step}; continue with --resume ${this.folder.dir}` : undefined });
     } catch (e) {
-      progress('failed', (e as Error).message);
-      throw e;
+      const failure = runFailure(e, this.folder);
+      progress.fail(at(), (failure as Error)?.message ?? String(failure));
+      throw failure;
     } finally {
       this.batches.close();
     }
     return { run: this.folder.dir, status, step: this.step, totalSteps: total, last: this.last, engine: this.engine };
   }
 
+  /** Frees the models, optimizers, data and evaluator (also of a set-up that failed half-way). */
   async dispose(): Promise<void> {
-    const { G, D, optG, optD, ema } = this.parts;
-    G.dispose();
-    D.dispose();
-    this.sampler?.dispose();
-    ema?.dispose();
-    optG.dispose();
-    optD.dispose();
+    const p = this.parts as TrainingParts | undefined;
+    for (const x of [p?.G, p?.D, this.sampler, p?.ema, p?.optG, p?.optD]) x?.dispose();
+    this.ds.close();
     await this.evaluator?.dispose?.();
   }
 }
 
-/** Trains (or resumes) a DCGAN; see TrainOptions (run/knobs.ts) for every knob. */
+/**
+ * Trains (or resumes) a DCGAN; see TrainOptions (run/knobs.ts) for every knob. The run folder is locked to
+ * this trainer meanwhile; a new run that fails before its first step leaves nothing behind.
+ */
 export async function train(req: TrainRequest = {}, events: TrainEvents = {}): Promise<TrainResult> {
-  const t = await Trainer.create(req, events);
+  const session = openRun(req);
+  const t = await Trainer.create(session, req, events);
   try {
     return await t.run(req.signal);
+  } catch (e) {
+    if (t.isNewAndUntrained(session)) session.abandon();
+    throw e;
   } finally {
     await t.dispose();
+    session.close();
   }
 }

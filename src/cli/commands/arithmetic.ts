@@ -50,7 +50,7 @@ export const command = defineCommand({
     })));
     const out = v.out ?? 'sheet.png';
     await writePng(out, labelled);
-    console.log(`sample sheet of ${sheetSize} (seed ${common.seed}): ${out}; pick exemplars with --a/--b/--c and the same --seed`);
+    console.log(`sample sheet of ${sheetSize} (seed ${common.seed}) from ${common.g.source}: ${out}; pick exemplars with --a/--b/--c and the same --seed`);
     return 0;
   }
   const neighbours = v.neighbours ?? 8, noise = v.noise ?? 0.25;
@@ -62,6 +62,6 @@ export const command = defineCommand({
   const fig = await annotate(upscale(r.figure, k2), ['A', 'B', 'C', 'A - B + C'].map((text, k) => ({ text, x: 4, y: 2 * k2 + k * rowH + size + 1, size })));
   const out = v.out ?? 'arithmetic.png';
   await writePng(out, fig);
-  console.log(`A - B + C with ${neighbours} neighbours (+-${noise} uniform noise): ${out}`);
+  console.log(`A - B + C with ${neighbours} neighbours (+-${noise} uniform noise) from ${common.g.source}: ${out}`);
   return 0;
 });

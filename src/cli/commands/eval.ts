@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { initEngine } from '../../engine/index.js';
-import { UserError } from '../../util/errors.js';
+import { oneLine, UserError } from '../../util/errors.js';
 import { evaluateSource, writeEvalOutputs, type EvalReport } from '../../eval/evaluate-source.js';
 import { RUN_FILES, RunLayout } from '../../run/layout.js';
 import { defineCommand } from '../command.js';
@@ -78,7 +78,7 @@ export const command = defineCommand({
     n: v.n, data: v.data, dataDir: v.dataDir, size: v.imageSize, split: v.split, features: v.features, featuresLayer: v.featuresLayer,
     featuresRange: parseRange(v.featuresRange), kidSubsets: v.kidSubsets, kidSubsetSize: v.kidSubsetSize, realSubset: v.realSubset,
     memorization: !v.noMemorization, memorizationSamples: v.memorization, checkpoint: v.checkpoint, weights: v.weights, bn: v.bn,
-    seed: v.seed, batch: v.batch, onMessage: (line: string) => console.log(line),
+    seed: v.seed, batch: v.batch, onMessage: (line: string) => console.log(line), onWarning: (line: string) => console.error(oneLine(line)),
   };
   if (options.features && !existsSync(options.features)) throw new UserError(`--features ${options.features}: no such file; give a TF.js layers model's model.json`);
   await initEngine({ backend: v.backend, threads: v.threads });

@@ -35,6 +35,6 @@ export const command = defineCommand({
   for (let k = 0; k < points - 1; k++) strip.set(r.images.subarray(k * steps * size, (k * steps + steps + 1) * size), k * (steps + 1) * size);
   await writePng(`${prefix}.png`, upscale(makeGrid(strip, (points - 1) * (steps + 1), h, w, ch, { cols: steps + 1 }), c.scale));
   await writeGif(`${prefix}.gif`, Array.from({ length: r.n }, (_, k) => upscale(imageAt(r.images, k, h, w, ch), c.scale)), v.delay ?? 100);
-  console.log(`${r.n} frames (${points} points, ${mode}, ${steps} per segment): ${prefix}.png, ${prefix}.gif`);
+  console.log(`${r.n} frames (${points} points, ${mode}, ${steps} per segment) from ${c.g.source}: ${prefix}.png, ${prefix}.gif`);
   return 0;
 });

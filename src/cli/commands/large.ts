@@ -24,6 +24,6 @@ export const command = defineCommand({
   const img = await large(c.g, { tiles, seed: c.seed, sameZ: Boolean(v.sameZ), bn: c.bn });
   const out = v.out ?? 'large.png';
   await writePng(out, upscale(img, c.scale));
-  console.log(`${img.width}x${img.height} image from a ${tiles}x${tiles} z grid (trained at ${c.g.meta.image.width}x${c.g.meta.image.height}): ${out}`);
+  console.log(`${img.width}x${img.height} image from a ${tiles}x${tiles} z grid of ${c.g.source} (trained at ${c.g.meta.image.width}x${c.g.meta.image.height}): ${out}`);
   return 0;
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { initEngine } from '../../engine/index.js';
 import { probeRun, type ProbeReport } from '../../eval/probe.js';
 import { writeJsonAtomic } from '../../util/files.js';
-import { CHECKPOINT_FILES } from '../../run/layout.js';
+import { CHECKPOINT_FILES, RUN_FILES } from '../../run/layout.js';
 import { defineCommand } from '../command.js';
 import { ENGINE_FLAGS, outFlag } from '../sample-common.js';
 
@@ -44,7 +44,7 @@ export const command = defineCommand({
     labels: v.labels, repeats: v.repeats, seed: v.seed, checkpoint: v.checkpoint, testLimit: v.testLimit, onMessage: (line) => console.log(line),
   });
   console.log(formatProbe(report));
-  const out = v.out ?? join(existsSync(join(run, CHECKPOINT_FILES.record)) ? '.' : run, 'probe.json');
+  const out = v.out ?? join(existsSync(join(run, CHECKPOINT_FILES.record)) ? '.' : run, RUN_FILES.probeReport);
   writeJsonAtomic(out, report);
   console.log(`wrote ${out} (${report.seconds.toFixed(0)} s)`);
   return 0;

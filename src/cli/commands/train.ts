@@ -1,6 +1,7 @@
 // dcgan train: flags (one per knob of run/knobs.ts) -> TrainOptions -> train(); the console shows progress,
 // Ctrl-C stops cleanly.
 import { trainingEvaluator } from '../../eval/training-evaluator.js';
+import { runOfCheckpoint } from '../../run/checkpoint.js';
 import { flagOf, knob, KNOB_KEYS, type TrainOptions } from '../../run/knobs.js';
 import { ConsoleProgress } from '../../train/console.js';
 import { train } from '../../train/trainer.js';
@@ -8,9 +9,12 @@ import { defineCommand } from '../command.js';
 import type { Flag } from '../flags.js';
 import { knobFlags } from '../knob-flags.js';
 import { SERVE_FLAGS, trainAndServe } from '../train-serve.js';
+import { oneLine } from '../../util/errors.js';
 
 const COMMAND_FLAGS: readonly Flag[] = [
-  { name: 'resume', kind: 'path', metavar: 'DIR', group: 'run folder', help: 'continue a run from its latest checkpoint (options marked as resumable may change)' },
+  { name: 'resume', kind: 'path', metavar: 'DIR', group: 'run folder', help: 'continue a run (DIR, or one of its checkpoints/step-* folders) from its newest intact checkpoint (options marked as resumable may change)' },
+  { name: 'checkpoint', kind: 'string', metavar: 'latest|best|STEP', group: 'run folder', help: 'with --resume: the checkpoint to continue from (the ones after it are set aside)' },
+  { name: 'force', kind: 'boolean', group: 'run folder', help: '--out may be a folder that holds other files (never one holding parts of a run)' },
   { name: 'serve', kind: 'boolean', group: 'dashboard', help: 'train in a child process and serve the live dashboard and explorer (dcgan serve --help)' },
   ...SERVE_FLAGS,
 ];
@@ -25,7 +29,11 @@ export const command = defineCommand({
 }, async (args) => {
   const v = args.values as Record<string, unknown>;
   // --serve: this same command runs in a child process while this one serves the dashboard.
-  if (v.serve) return trainAndServe(args.without(['serve', 'host', 'port']), { host: v.host as string | undefined, port: v.port as number | undefined, run: (v.out ?? v.resume) as string | undefined });
+  if (v.serve) {
+    const resume = v.resume as string | undefined;
+    const run = (v.out as string | undefined) ?? (resume && (runOfCheckpoint(resume) ?? resume));
+    return trainAndServe(args.without(['serve', 'host', 'port']), { host: v.host as string | undefined, port: v.port as number | undefined, run });
+  }
   const options: Record<string, unknown> = {};
   for (const key of KNOB_KEYS) if (v[key] !== undefined) options[key] = v[key];
   const controller = new AbortController();
@@ -40,11 +48,12 @@ export const command = defineCommand({
   const con = new ConsoleProgress(process.stdout, (options.logEvery as number | undefined) ?? 50);
   try {
     const r = await train({
-      ...(options as TrainOptions), resume: v.resume as string | undefined, signal: controller.signal, source: 'cli',
+      ...(options as TrainOptions), resume: v.resume as string | undefined, checkpoint: v.checkpoint as string | undefined, force: v.force === true,
+      signal: controller.signal, source: 'cli',
       evaluator: (cfg) => trainingEvaluator(cfg, { onMessage: (m) => con.message(m) }),
     }, {
       onStep: (line, view) => con.update({ ...view, line }),
-      onWarning: (m) => con.message(`warning: ${m}`),
+      onWarning: (m) => con.message(`warning: ${oneLine(m)}`),
       onMessage: (m) => con.message(m),
     });
     con.finish();

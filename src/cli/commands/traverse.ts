@@ -38,6 +38,6 @@ export const command = defineCommand({
     return upscale(makeGrid(col, dims.length, h, w, ch, { cols: Math.min(dims.length, 10) }), c.scale);
   });
   await writeGif(`${prefix}.gif`, frames, v.delay ?? 150);
-  console.log(`${dims.length} dimensions x ${steps} steps over [-${range}, ${range}]: ${prefix}.png, ${prefix}.gif`);
+  console.log(`${dims.length} dimensions x ${steps} steps over [-${range}, ${range}] from ${c.g.source}: ${prefix}.png, ${prefix}.gif`);
   return 0;
 });
