@@ -2,7 +2,7 @@
 // max-pooled to a 4 x 4 grid, flattened and concatenated into one vector per image.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 
 /** D's convolutions: stock, or spectrally normalised (whose kernel is the raw weight, W before / sigma). */
 const CONV_CLASSES = new Set(['Conv2D', 'SpectralConv2D']);

@@ -3,9 +3,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '../engine/index.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import { DiffAugment, parseAugmentSpec, type AugmentParams } from './augment.js';
-import { Rng } from './rng.js';
+import { Rng } from '../util/rng.js';
 
 const ALL = ['color', 'translation', 'cutout'] as const;
 

@@ -2,8 +2,8 @@
 // cutout as batched, differentiable tensor ops, with each image's parameters drawn from the project's seeded
 // Rng (so a resumed run draws the same augmentations) and each transform applied with a probability p (ADA).
 import * as tf from '@tensorflow/tfjs-core';
-import { UserError } from '../errors.js';
-import type { Rng } from './rng.js';
+import { UserError } from '../util/errors.js';
+import type { Rng } from '../util/rng.js';
 
 /** DiffAugment's policies: 'color' is brightness, saturation and contrast. */
 export const AUGMENT_OPS = ['color', 'translation', 'cutout'] as const;

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '../engine/index.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import { makeGanLoss } from './losses.js';
 
 // Float32 arithmetic on O(1) values: results agree with the float64 hand computation to ~1e-7 relative on

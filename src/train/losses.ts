@@ -1,6 +1,6 @@
 // The GAN losses: D's loss on real and fake outputs and G's loss, for non-saturating BCE, hinge and least squares.
 import * as tf from '@tensorflow/tfjs-core';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 
 /** mean(max(x, 0) - x * y + log(1 + exp(-|x|))): BCE on logits, stable for large |x| (as BCEWithLogitsLoss). */
 export function bceWithLogits(logits: tf.Tensor, target: tf.Tensor | number): tf.Scalar {

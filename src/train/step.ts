@@ -4,13 +4,17 @@
 // or another GAN objective (losses.ts), with D seeing augmented images (augment.ts) and an R1 penalty (r1.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { discriminatorInput, generatorInput } from '../model/conditioning.js';
 import { spectralNormStep } from '../model/layers/spectral-norm.js';
+import type { StepFigures } from '../run/run-folder.js';
 import type { AugmentParams, DiffAugment } from './augment.js';
 import { minimize, record } from './gradients.js';
 import { makeGanLoss, type GanLoss } from './losses.js';
 import type { GanOptimizer } from './optimizers.js';
 import { r1Due, r1Penalty, type R1Settings } from './r1.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../util/rng.js';
+
+export type { StepFigures } from '../run/run-folder.js';
 
 export interface GanParts {
   G: tfl.LayersModel;
@@ -55,15 +59,6 @@ export interface StepBatch {
   step?: number;
 }
 
-/** The four figures pytorch/examples prints, D(G(z)) before and after D's update. */
-export interface StepFigures {
-  lossD: number;
-  lossG: number;
-  dx: number;
-  dgz1: number;
-  dgz2: number;
-}
-
 /** What an iteration reports beyond the four figures: ADA's signal and R1's value. */
 export interface StepSignals {
   /** Sum over the real images D saw of sign(D(x) - the loss's boundary): ADA's r_t numerator. */
@@ -72,20 +67,6 @@ export interface StepSignals {
   realCount: number;
   /** The R1 penalty gamma / 2 * E||grad D(x)||^2 (without the lazy weight) when it ran this step, else NaN. */
   r1: number;
-}
-
-/** z with the one-hot class appended (conditional G input). */
-export function generatorInput(z: tf.Tensor2D, labels: tf.Tensor1D | undefined, classes: number): tf.Tensor2D {
-  if (!labels || classes === 0) return z;
-  return tf.concat([z, tf.cast(tf.oneHot(labels, classes), 'float32')], 1) as tf.Tensor2D;
-}
-
-/** Images with one constant channel per class appended (conditional D input). */
-export function discriminatorInput(x: tf.Tensor4D, labels: tf.Tensor1D | undefined, classes: number): tf.Tensor4D {
-  if (!labels || classes === 0) return x;
-  const [n, h, w] = x.shape;
-  const planes = tf.tile(tf.reshape(tf.cast(tf.oneHot(labels, classes), 'float32'), [n, 1, 1, classes]), [1, h, w, 1]);
-  return tf.concat([x, planes], 3) as tf.Tensor4D;
 }
 
 function firstRows<T extends tf.Tensor>(t: T, n: number): T {
