@@ -36,7 +36,7 @@ export function modelsFromCheckpoint(dir: string, which: 'G' | 'D' | 'EMA'): { m
   const { meta, values, source } = readNetwork(dir, which);
   try {
     const classes = meta.classes;
-    const model = which === 'D' ? buildDiscriminator(meta.arch, { classes }) : buildGenerator(meta.arch, { classes });
+    const model = which === 'D' ? buildDiscriminator(meta.arch, { classes, spectralNorm: meta.config.spectralNorm === 'd' }) : buildGenerator(meta.arch, { classes });
     try {
       model.setWeights(values);
     } catch (e) {

@@ -2,25 +2,10 @@
 // cutout as batched, differentiable tensor ops, with each image's parameters drawn from the project's seeded
 // Rng (so a resumed run draws the same augmentations) and each transform applied with a probability p (ADA).
 import * as tf from '@tensorflow/tfjs-core';
-import { UserError } from '../util/errors.js';
+import type { AugmentOp } from '../run/config.js';
 import type { Rng } from '../util/rng.js';
 
-/** DiffAugment's policies: 'color' is brightness, saturation and contrast. */
-export const AUGMENT_OPS = ['color', 'translation', 'cutout'] as const;
-export type AugmentOp = (typeof AUGMENT_OPS)[number];
-
-/** Parses a policy such as 'color,translation,cutout' (DiffAugment's policy string); names a bad entry. */
-export function parseAugmentSpec(spec: string, flag = '--augment'): AugmentOp[] {
-  const parts = spec.split(',').map((s) => s.trim());
-  if (parts.some((s) => s === '')) throw new UserError(`${flag} ${spec}: an empty entry; give a comma-separated list of ${AUGMENT_OPS.join(', ')}`);
-  const ops: AugmentOp[] = [];
-  for (const p of parts) {
-    if (!(AUGMENT_OPS as readonly string[]).includes(p)) throw new UserError(`${flag} ${spec}: unknown augmentation '${p}'; use a comma-separated list of ${AUGMENT_OPS.join(', ')}`);
-    if (ops.includes(p as AugmentOp)) throw new UserError(`${flag} ${spec}: '${p}' is listed twice; give each augmentation once`);
-    ops.push(p as AugmentOp);
-  }
-  return ops;
-}
+export { AUGMENT_OPS, parseAugmentSpec, type AugmentOp } from '../run/config.js';
 
 export interface AugmentOptions {
   /** Largest translation as a fraction of the image side (DiffAugment: 1/8), rounded to whole pixels. */

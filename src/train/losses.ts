@@ -1,5 +1,6 @@
 // The GAN losses: D's loss on real and fake outputs and G's loss, for non-saturating BCE, hinge and least squares.
 import * as tf from '@tensorflow/tfjs-core';
+import { LOSS_NAMES, type LossName } from '../run/knobs.js';
 import { UserError } from '../util/errors.js';
 
 /** mean(max(x, 0) - x * y + log(1 + exp(-|x|))): BCE on logits, stable for large |x| (as BCEWithLogitsLoss). */
@@ -30,8 +31,7 @@ export function toProbability(out: tf.Tensor, kind: 'logits' | 'probability'): t
   return kind === 'logits' ? tf.sigmoid(out) : out;
 }
 
-export const LOSS_NAMES = ['bce', 'hinge', 'ls'] as const;
-export type LossName = (typeof LOSS_NAMES)[number];
+export { LOSS_NAMES, type LossName } from '../run/knobs.js';
 
 /**
  * A GAN objective. D's outputs are one per image ([n, 1]); targets are D's per-image targets ([n, 1] or a

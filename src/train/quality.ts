@@ -1,0 +1,86 @@
+// A run's image-quality options, made from its config: the GAN loss, DiffAugment with ADA's adaptive p, lazy
+// R1 and the EMA sampler's standing BatchNorm statistics; their state for checkpoints, their figures for
+// metrics lines. The trainer asks this object for each step's settings and tells it each step's signals.
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { generatorInput } from '../model/conditioning.js';
+import type { ArchSpec } from '../model/spec.js';
+import type { QualityState } from '../run/checkpoint.js';
+import { augmentOps, type TrainConfig } from '../run/config.js';
+import { UserError } from '../util/errors.js';
+import { Rng } from '../util/rng.js';
+import { AdaptiveAugment } from './ada.js';
+import { DiffAugment } from './augment.js';
+import type { Ema } from './ema.js';
+import { makeGanLoss, type GanLoss } from './losses.js';
+import { r1Unsupported, type R1Settings } from './r1.js';
+import type { StepSettings, StepSignals } from './step.js';
+
+/** Lazy R1's interval: the penalty every 16 steps, weighted by 16 (Karras et al. 2020, StyleGAN2 section 3.1). */
+export const R1_INTERVAL = 16;
+
+export class QualityOptions {
+  readonly loss: GanLoss;
+  readonly r1?: R1Settings;
+  private readonly pipe?: DiffAugment;
+  private ada?: AdaptiveAugment;
+  private readonly adaTarget: number;
+
+  constructor(cfg: TrainConfig, readonly arch: ArchSpec) {
+    this.loss = makeGanLoss(cfg.loss ?? 'bce', arch.dOutput, arch.name);
+    const ops = augmentOps(cfg.augment);
+    if (ops.length) this.pipe = new DiffAugment(ops);
+    this.adaTarget = cfg.ada ?? 0;
+    // ADA starts at p = 0 and raises p only as D starts to overfit (Karras et al. 2020, section 3).
+    if (this.pipe && this.adaTarget > 0) this.ada = new AdaptiveAugment({ target: this.adaTarget });
+    if ((cfg.r1 ?? 0) > 0) {
+      const why = r1Unsupported(arch);
+      if (why) throw new UserError(why);
+      this.r1 = { gamma: cfg.r1, every: R1_INTERVAL };
+    }
+  }
+
+  /** The step settings with this step's loss, augmentation (its parameters drawn from `rng`) and R1. */
+  settings(base: StepSettings, rng: Rng): StepSettings {
+    const augment = this.pipe && { pipe: this.pipe, rng, p: this.ada ? this.ada.p : 1 };
+    return { ...base, loss: this.loss, augment, r1: this.r1 };
+  }
+
+  /** Takes a finished step's signals (ADA's r_t); returns the figures its metrics line adds. */
+  afterStep(s: StepSignals): Record<string, number> {
+    const out: Record<string, number> = {};
+    if (this.ada) {
+      this.ada.step(s.realSigns, s.realCount);
+      out.ada_p = this.ada.p;
+      if (Number.isFinite(this.ada.rt)) out.ada_rt = this.ada.rt;
+    }
+    if (this.r1 && Number.isFinite(s.r1)) out.r1 = s.r1;
+    return out;
+  }
+
+  state(): QualityState {
+    return this.ada ? { ada: this.ada.toJSON() } : {};
+  }
+
+  restore(q: QualityState | undefined): void {
+    if (this.ada && q?.ada) this.ada = AdaptiveAugment.fromJSON(q.ada, { target: this.adaTarget });
+  }
+}
+
+/**
+ * Copies the EMA of G into `sampler` and re-estimates its BatchNorm running statistics from the averaged
+ * weights' own activations on fixed latents (BigGAN's standing statistics, Brock et al. 2019, appendix C.1):
+ * G's running statistics belong to the last weights, and sampling the average with them blurs the images.
+ * The latents come from their own seed, so the training RNG (and an exact resume) is untouched.
+ */
+export function standingEmaSampler(ema: Ema, sampler: tfl.LayersModel, arch: ArchSpec, classes: number, seed: number): void {
+  // 8 batches of 64: the running statistics become the mean of 8 batches' statistics, over 512 images.
+  const rng = new Rng(seed + 104_729), n = 64, batches = 8, nz = arch.nz;
+  const labels = classes ? tf.tensor1d(Int32Array.from({ length: n }, (_, i) => i % classes), 'int32') : undefined;
+  const calibration = Array.from({ length: batches }, () => tf.tidy(() => generatorInput(tf.tensor2d(rng.latent(n * nz, arch.latent), [n, nz]), labels, classes)));
+  try {
+    ema.copyTo(sampler, calibration);
+  } finally {
+    tf.dispose([...calibration, ...(labels ? [labels] : [])]);
+  }
+}
