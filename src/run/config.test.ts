@@ -158,7 +158,7 @@ describe('config.json read back (checkSavedConfig)', () => {
     folder.writeConfig(cfg, info);
     expect(folder.readConfig()).toEqual({ config: cfg, info });
     writeFileSync(folder.configPath, JSON.stringify({ ...cfg, ...info, epochs: -2 }));
-    expect(configError(() => folder.readConfig())).toBe(`${folder.configPath}: 'epochs' must be at least 1, got -2`);
+    expect(configError(() => folder.readConfig())).toBe(`${folder.configPath}: 'epochs' must be at least 1, got -2; the file is damaged (restore it, or start a new run)`);
   });
 });
 
@@ -187,6 +187,9 @@ describe('resumedConfig (--resume)', () => {
 describe('the image-quality knobs', () => {
   it('take their defaults from the recipe, each given option winning, and accept every preset', () => {
     expect(resolveConfig({})).toMatchObject({ recipe: 'dcgan', loss: 'bce', spectralNorm: 'none', augment: 'none', ada: 0, r1: 0, ema: 0 });
+    expect(resolveConfig({ recipe: 'modern' })).toMatchObject({ recipe: 'modern', loss: 'hinge', spectralNorm: 'd', augment: 'none', ema: 0.99, batchSize: 32 });
+    expect(resolveConfig({ recipe: 'modern', loss: 'bce', batchSize: 64, ema: 0 })).toMatchObject({ loss: 'bce', spectralNorm: 'd', batchSize: 64, ema: 0 });
+    expect(resolveConfig({ preset: 'keras-simpsons' }).batchSize).toBe(256);
     expect(resolveConfig({ ada: 0.6 })).toMatchObject({ augment: 'color,translation,cutout', ada: 0.6 });
     expect(resolveConfig({ augment: 'translation', ada: 0.6 })).toMatchObject({ augment: 'translation', ada: 0.6 });
     for (const preset of ['dcgan28', 'dcgan64', 'keras-mnist', 'tf-mnist64', 'paper-lsun', 'pytorch-celeba', 'keras-simpsons']) {

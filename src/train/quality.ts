@@ -1,14 +1,13 @@
 // A run's image-quality options, made from its config: the GAN loss, DiffAugment with ADA's adaptive p, lazy
 // R1 and the EMA sampler's standing BatchNorm statistics; their state for checkpoints, their figures for
 // metrics lines. The trainer asks this object for each step's settings and tells it each step's signals.
-import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { generatorInput } from '../model/conditioning.js';
 import type { ArchSpec } from '../model/spec.js';
+import { standingGeneratorStatistics } from '../model/standing.js';
 import type { QualityState } from '../run/checkpoint.js';
 import { augmentOps, type TrainConfig } from '../run/config.js';
 import { UserError } from '../util/errors.js';
-import { Rng } from '../util/rng.js';
+import type { Rng } from '../util/rng.js';
 import { AdaptiveAugment } from './ada.js';
 import { DiffAugment } from './augment.js';
 import type { Ema } from './ema.js';
@@ -67,20 +66,8 @@ export class QualityOptions {
   }
 }
 
-/**
- * Copies the EMA of G into `sampler` and re-estimates its BatchNorm running statistics from the averaged
- * weights' own activations on fixed latents (BigGAN's standing statistics, Brock et al. 2019, appendix C.1):
- * G's running statistics belong to the last weights, and sampling the average with them blurs the images.
- * The latents come from their own seed, so the training RNG (and an exact resume) is untouched.
- */
+/** Copies the EMA of G into `sampler`, with BatchNorm statistics of its own (model/standing.ts). */
 export function standingEmaSampler(ema: Ema, sampler: tfl.LayersModel, arch: ArchSpec, classes: number, seed: number): void {
-  // 8 batches of 64: the running statistics become the mean of 8 batches' statistics, over 512 images.
-  const rng = new Rng(seed + 104_729), n = 64, batches = 8, nz = arch.nz;
-  const labels = classes ? tf.tensor1d(Int32Array.from({ length: n }, (_, i) => i % classes), 'int32') : undefined;
-  const calibration = Array.from({ length: batches }, () => tf.tidy(() => generatorInput(tf.tensor2d(rng.latent(n * nz, arch.latent), [n, nz]), labels, classes)));
-  try {
-    ema.copyTo(sampler, calibration);
-  } finally {
-    tf.dispose([...calibration, ...(labels ? [labels] : [])]);
-  }
+  ema.copyTo(sampler);
+  standingGeneratorStatistics(sampler, arch, classes, seed);
 }
