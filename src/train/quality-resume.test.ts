@@ -51,5 +51,8 @@ describe('image-quality options resume exactly', () => {
     expect(lines(b).map(strip)).toEqual(lines(a).map(strip));
     expect(lines(a).filter((l) => l.r1 !== undefined).map((l) => l.step)).toEqual([16]);
     expect(lines(a).every((l) => typeof l.ada_p === 'number' && l.ada_p >= 0 && l.ada_p <= 1)).toBe(true);
+    // Lines with a sample grid (every 10 steps) carry D's largest raw spectral norm (positive: a nonzero kernel).
+    expect(lines(a).filter((l) => l.sn_sigma_max !== undefined).map((l) => l.step)).toEqual([10, 20]);
+    expect(lines(a).every((l) => l.sn_sigma_max === undefined || l.sn_sigma_max > 0)).toBe(true);
   });
 });

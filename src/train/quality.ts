@@ -2,6 +2,7 @@
 // R1 and the EMA sampler's standing BatchNorm statistics; their state for checkpoints, their figures for
 // metrics lines. The trainer asks this object for each step's settings and tells it each step's signals.
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { spectralNorms } from '../model/layers/spectral-norm.js';
 import type { ArchSpec } from '../model/spec.js';
 import { standingGeneratorStatistics } from '../model/standing.js';
 import type { QualityState } from '../run/checkpoint.js';
@@ -55,6 +56,15 @@ export class QualityOptions {
     }
     if (this.r1 && Number.isFinite(s.r1)) out.r1 = s.r1;
     return out;
+  }
+
+  /**
+   * Figures for the lines that carry a sample grid: with --spectral-norm, the largest sigma(W) of D's raw
+   * weights (each layer computes with W / sigma(W); a sigma that keeps growing means the raw weights do).
+   */
+  sampleFigures(D: tfl.LayersModel): Record<string, number> {
+    const norms = spectralNorms(D);
+    return norms.length ? { sn_sigma_max: Math.max(...norms.map((n) => n.sigma)) } : {};
   }
 
   state(): QualityState {

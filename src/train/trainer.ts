@@ -235,7 +235,7 @@ class Trainer {
         if (this.step % cfg.sampleEvery === 0 || last) {
           const s = await this.sampleGrid();
           progress.latestSample = s.path;
-          line.diversity = s.diversity;
+          Object.assign(line, { diversity: s.diversity }, this.quality.sampleFigures(this.parts.D));
           const w = this.healthMonitor.samples(this.step, s.diversity, s.path);
           if (w) this.events.onWarning?.(w);
         }
