@@ -187,8 +187,8 @@ describe('resumedConfig (--resume)', () => {
 describe('the image-quality knobs', () => {
   it('take their defaults from the recipe, each given option winning, and accept every preset', () => {
     expect(resolveConfig({})).toMatchObject({ recipe: 'dcgan', loss: 'bce', spectralNorm: 'none', augment: 'none', ada: 0, r1: 0, ema: 0 });
-    expect(resolveConfig({ recipe: 'modern' })).toMatchObject({ recipe: 'modern', loss: 'hinge', spectralNorm: 'd', augment: 'none', ema: 0.99, batchSize: 32 });
-    expect(resolveConfig({ recipe: 'modern', loss: 'bce', batchSize: 64, ema: 0 })).toMatchObject({ loss: 'bce', spectralNorm: 'd', batchSize: 64, ema: 0 });
+    expect(resolveConfig({ recipe: 'modern' })).toMatchObject({ recipe: 'modern', loss: 'bce', spectralNorm: 'none', augment: 'none', ema: 0.99, batchSize: 32 });
+    expect(resolveConfig({ recipe: 'modern', loss: 'hinge', batchSize: 64, ema: 0 })).toMatchObject({ loss: 'hinge', spectralNorm: 'none', batchSize: 64, ema: 0 });
     expect(resolveConfig({ preset: 'keras-simpsons' }).batchSize).toBe(256);
     expect(resolveConfig({ ada: 0.6 })).toMatchObject({ augment: 'color,translation,cutout', ada: 0.6 });
     expect(resolveConfig({ augment: 'translation', ada: 0.6 })).toMatchObject({ augment: 'translation', ada: 0.6 });
