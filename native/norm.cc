@@ -10,9 +10,9 @@ namespace dcgan {
 namespace {
 
 // batchNorm(x: handle, mean: handle, variance: handle, offset?: handle, scale?: handle, eps: number): handle
-// (x - mean) / sqrt(variance + eps) * scale + offset, every parameter broadcast against x.
+// (x - mean) / sqrt(variance + eps) * scale + offset, every parameter broadcast against x: one pass over x,
+// shift + x * inv with the per-channel inv and shift computed first; lazy (fused with what follows) when large.
 Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
-  const at::Tensor& x = TensorArg(info, 0);
   const at::Tensor& mean = TensorArg(info, 1);
   const at::Tensor& var = TensorArg(info, 2);
   double eps = NumberArg(info, 5);
@@ -20,8 +20,13 @@ Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
   if (!IsMissing(info, 4)) inv = inv * TensorArg(info, 4);
   at::Tensor shift = -mean * inv;
   if (!IsMissing(info, 3)) shift = shift + TensorArg(info, 3);
-  // One pass over x: shift + x * inv.
-  return Return(info.Env(), at::addcmul(shift, x, inv));
+  std::shared_ptr<Node> x = NodeArg(info, 0);
+  std::vector<int64_t> shape = at::infer_size(at::infer_size(x->shape, inv.sizes()), shift.sizes());
+  if (inv.scalar_type() == at::kFloat && shift.scalar_type() == at::kFloat && WantLazy({x.get()}, shape)) {
+    return ReturnNode(info.Env(), Lazy([](const std::vector<at::Tensor>& v) { return at::addcmul(v[2], v[0], v[1]); },
+                                       {x, Leaf(inv), Leaf(shift)}, shape, FastOp::kAddcmul));
+  }
+  return Return(info.Env(), at::addcmul(shift, TensorArg(info, 0), inv));
 }
 
 // Channels-last data as ATen's (N, C, ...) layout: NHWC -> NCHW view; [N, C] stays.
@@ -105,7 +110,10 @@ Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
   at::Tensor g = TensorArg(info, 3).contiguous();
   double lr = NumberArg(info, 4), b1 = NumberArg(info, 5), b2 = NumberArg(info, 6), eps = NumberArg(info, 7);
   double t = NumberArg(info, 8);
-  bool inPlace = !IsMissing(info, 9) && BoolArg(info, 9);
+  // Nothing else may read w, m, v (another handle, or a lazy expression) for them to change in place.
+  TensorTable& table = TensorTable::instance();
+  bool inPlace = !IsMissing(info, 9) && BoolArg(info, 9) && !table.shared(HandleArg(info, 0)) &&
+                 !table.shared(HandleArg(info, 1)) && !table.shared(HandleArg(info, 2));
   for (const at::Tensor* x : std::initializer_list<const at::Tensor*>{&w, &m, &v, &g}) {
     if (x->scalar_type() != at::kFloat || x->numel() != w.numel()) throw std::invalid_argument("adamUpdate needs float32 tensors of one size");
   }

@@ -46,15 +46,20 @@ const std::unordered_map<std::string, Reduction>& Reductions() {
 }
 
 // reduce(op: ReduceOp, x: handle, axes: number[], keepDims: boolean, dtype: DType): handle
-// An empty axes list reduces nothing (a copy), as in TF.js.
+// An empty axes list reduces nothing (a copy), as in TF.js. The sum or mean of a lazy expression is
+// computed block by block from its operands, without storing it.
 Napi::Value Reduce(const Napi::CallbackInfo& info) {
   std::string op = StringArg(info, 0);
   auto it = Reductions().find(op);
   if (it == Reductions().end()) throw std::invalid_argument("unknown reduction '" + op + "'");
-  const at::Tensor& x = TensorArg(info, 1);
   std::vector<int64_t> axes = IntsArg(info, 2);
   bool keep = BoolArg(info, 3);
   at::ScalarType dtype = DtypeArg(info, 4);
+  std::shared_ptr<Node> xn = NodeArg(info, 1);
+  if (xn->lazy() && !axes.empty() && dtype == at::kFloat && (op == "Sum" || op == "Mean")) {
+    return Return(info.Env(), LazyReduce(*xn, axes, keep, op == "Mean"));
+  }
+  const at::Tensor& x = TensorArg(info, 1);
   if (axes.empty()) return Return(info.Env(), x.to(dtype).clone());
   return Return(info.Env(), it->second(x, axes, keep).to(dtype));
 }

@@ -1,13 +1,22 @@
 // Shape and indexing kernels: reshape (a view), transpose, slices, concat, stack, split, pad, tile, gather,
 // reverse, one-hot, broadcast, and index-based gather/scatter used by resize kernels.
+#include <algorithm>
+
 #include "binding.h"
 
 namespace dcgan {
 namespace {
 
-// reshape(x: handle, shape: number[]): handle. Shares storage with x (tensors are immutable).
+// reshape(x: handle, shape: number[]): handle. Shares storage with x (tensors are immutable). A lazy
+// expression stays lazy when the shape is its own or differs only by leading 1s.
 Napi::Value Reshape(const Napi::CallbackInfo& info) {
-  return Return(info.Env(), TensorArg(info, 0).reshape(IntsArg(info, 1)));
+  std::vector<int64_t> shape = IntsArg(info, 1);
+  std::shared_ptr<Node> xn = NodeArg(info, 0);
+  if (xn->lazy() && std::find(shape.begin(), shape.end(), -1) == shape.end()) {
+    if (shape == xn->shape) return ReturnNode(info.Env(), xn);
+    if (SameUpToLeadingOnes(shape, xn->shape)) return ReturnNode(info.Env(), LazyView(xn, shape));
+  }
+  return Return(info.Env(), TensorArg(info, 0).reshape(shape));
 }
 
 // transpose(x: handle, perm: number[]): handle (contiguous)
@@ -90,14 +99,26 @@ Napi::Value Pad(const Napi::CallbackInfo& info) {
   return Return(info.Env(), at::constant_pad_nd(x, rev, value).contiguous());
 }
 
-// tile(x: handle, reps: number[]): handle
+// tile(x: handle, reps: number[]): handle. Repeating dimensions of size 1 only is a broadcast: then a
+// stride-0 view, no copy (tensors never change in place).
 Napi::Value Tile(const Napi::CallbackInfo& info) {
-  return Return(info.Env(), TensorArg(info, 0).repeat(IntsArg(info, 1)));
+  const at::Tensor& x = TensorArg(info, 0);
+  std::vector<int64_t> reps = IntsArg(info, 1);
+  if (static_cast<int64_t>(reps.size()) == x.dim()) {
+    bool broadcast = true;
+    std::vector<int64_t> shape(reps.size());
+    for (size_t d = 0; d < reps.size(); ++d) {
+      shape[d] = x.size(static_cast<int64_t>(d)) * reps[d];
+      if (reps[d] != 1 && x.size(static_cast<int64_t>(d)) != 1) broadcast = false;
+    }
+    if (broadcast) return Return(info.Env(), x.expand(shape));
+  }
+  return Return(info.Env(), x.repeat(reps));
 }
 
-// broadcastTo(x: handle, shape: number[]): handle
+// broadcastTo(x: handle, shape: number[]): handle. A stride-0 view, no copy.
 Napi::Value BroadcastTo(const Napi::CallbackInfo& info) {
-  return Return(info.Env(), TensorArg(info, 0).expand(IntsArg(info, 1)).contiguous());
+  return Return(info.Env(), TensorArg(info, 0).expand(IntsArg(info, 1)));
 }
 
 // reverse(x: handle, dims: number[]): handle

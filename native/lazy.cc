@@ -1,0 +1,639 @@
+// Lazy elementwise expressions (see lazy.h): building them, and evaluating or reducing them block by block
+// on all cores with a small interpreter: per block, each node is one loop over float32 buffers that stay
+// in cache, or one ATen call on them for ops without a loop here.
+#include "lazy.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace dcgan {
+namespace {
+
+// An expression grows by one node per kernel; past this its operands are evaluated (bounds the work of
+// evaluating it and the tensors it keeps alive).
+constexpr int64_t kMaxNodes = 48;
+// Small tensors are still cut into this many blocks, so that every core gets some.
+constexpr int64_t kMinBlocks = 16;
+
+int64_t EnvInt(const char* name, int64_t dflt) {
+  const char* env = std::getenv(name);
+  return env ? std::max<int64_t>(1, std::strtoll(env, nullptr, 10)) : dflt;
+}
+
+bool enabled = [] {
+  const char* env = std::getenv("DCGAN_LAZY");
+  return !(env && env[0] == '0');
+}();
+const int64_t lazyMin = EnvInt("DCGAN_LAZY_MIN_ELEMENTS", 32768);
+// Elements per block: 16384 float32 values (64 KiB) per buffer keep a block's few live buffers in L2.
+const int64_t blockElements = EnvInt("DCGAN_LAZY_BLOCK", 16384);
+const bool debug = [] {
+  const char* env = std::getenv("DCGAN_LAZY_DEBUG");
+  return env && env[0] == '1';
+}();
+uint64_t nextSerial = 1;
+
+int64_t Numel(at::IntArrayRef shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;
+  return n;
+}
+
+at::IntArrayRef StripLeadingOnes(at::IntArrayRef s) {
+  size_t i = 0;
+  while (i < s.size() && s[i] == 1) ++i;
+  return s.slice(i);
+}
+
+// How a result of `shape` is cut into blocks: dims 0..k-1 one index at a time, dim k in runs of `run`,
+// dims after k whole. A block is then a contiguous range of the result's elements.
+struct Plan {
+  std::vector<int64_t> shape;
+  int64_t k = 0;
+  int64_t run = 1;
+  int64_t runs = 1;
+  int64_t count = 1;
+  int64_t inner = 1;   // elements of dims after k
+  std::vector<int64_t> strides;
+
+  explicit Plan(at::IntArrayRef s) : shape(s.vec()) {
+    const int64_t rank = static_cast<int64_t>(shape.size());
+    strides.assign(rank, 1);
+    for (int64_t d = rank - 2; d >= 0; --d) strides[d] = strides[d + 1] * shape[d + 1];
+    const int64_t numel = Numel(shape);
+    if (numel == 0 || rank == 0) {
+      // Nothing to cut: no block at all, or one (a scalar).
+      k = -1;
+      count = numel;
+      return;
+    }
+    const int64_t target = std::max<int64_t>(1, std::min(blockElements, numel / kMinBlocks));
+    inner = numel;
+    for (k = 0; k < rank; ++k) {
+      inner /= shape[k];
+      if (inner <= target || k == rank - 1) break;
+    }
+    run = std::min(shape[k], std::max<int64_t>(1, target / inner));
+    runs = (shape[k] + run - 1) / run;
+    count = runs;
+    for (int64_t d = 0; d < k; ++d) count *= shape[d];
+  }
+
+  int64_t maxLen() const { return k < 0 ? 1 : run * inner; }
+
+  // Block c's start and length in dims 0..k; returns its offset in the result's elements.
+  int64_t block(int64_t c, int64_t* start, int64_t* len) const {
+    if (k < 0) return 0;
+    int64_t r = c % runs;
+    c /= runs;
+    start[k] = r * run;
+    len[k] = std::min(run, shape[k] - start[k]);
+    for (int64_t d = k - 1; d >= 0; --d) {
+      start[d] = c % shape[d];
+      len[d] = 1;
+      c /= shape[d];
+    }
+    int64_t offset = 0;
+    for (int64_t d = 0; d <= k; ++d) offset += start[d] * strides[d];
+    return offset;
+  }
+};
+
+// How the interpreter reads a tensor operand.
+enum class Source : uint8_t {
+  kDirect,   // contiguous float32 of the result's shape: a block is a pointer into it
+  kFilled,   // the same values in every block (a scalar, or a trailing pattern that divides the block)
+  kGather,   // anything else: copied into a buffer block by block (ATen: broadcast, dtype conversion)
+};
+
+struct Operand {
+  const Node* node;
+  Source source;
+  int buffer = -1;
+  at::Tensor value;          // as seen against the result's shape (leading 1s beyond its rank dropped)
+  const float* base = nullptr;
+};
+
+struct Step {
+  const Node* node;
+  std::vector<int> in;       // value slots
+  int buffer = -1;           // -1: the result itself (the root of a materialisation)
+};
+
+// A value slot: an operand (>= 0 index into operands) or a step's result (index into steps).
+struct Slot {
+  bool operand;
+  int index;
+};
+
+// The loops are vectorised (O3), for AVX2 where the CPU has it and SSE2 elsewhere (chosen at load).
+// Neither contracts a * b + c into an FMA, so results do not depend on the machine. Floating-point
+// exceptions are not trapped, so that the selects vectorise as blends. (Square roots stay with ATen,
+// whose loops are vectorised: GCC vectorises sqrtf only with -fno-math-errno on the command line.)
+#pragma GCC push_options
+#pragma GCC optimize("O3", "no-trapping-math")
+__attribute__((target_clones("avx2", "default")))
+void FastLoop(FastOp op, float param, const float* const* in, float* __restrict out, int64_t n) {
+  const float* __restrict a = in[0];
+  switch (op) {
+    case FastOp::kAdd: { const float* __restrict b = in[1]; for (int64_t i = 0; i < n; ++i) out[i] = a[i] + b[i]; break; }
+    case FastOp::kSub: { const float* __restrict b = in[1]; for (int64_t i = 0; i < n; ++i) out[i] = a[i] - b[i]; break; }
+    case FastOp::kMul: { const float* __restrict b = in[1]; for (int64_t i = 0; i < n; ++i) out[i] = a[i] * b[i]; break; }
+    case FastOp::kDiv: { const float* __restrict b = in[1]; for (int64_t i = 0; i < n; ++i) out[i] = a[i] / b[i]; break; }
+    case FastOp::kMaximum: {
+      // A NaN on either side wins, as at::maximum.
+      const float* __restrict b = in[1];
+      for (int64_t i = 0; i < n; ++i) {
+        const float x = a[i], y = b[i];
+        out[i] = x != x ? x : y != y ? y : (x > y ? x : y);
+      }
+      break;
+    }
+    case FastOp::kMinimum: {
+      const float* __restrict b = in[1];
+      for (int64_t i = 0; i < n; ++i) {
+        const float x = a[i], y = b[i];
+        out[i] = x != x ? x : y != y ? y : (x < y ? x : y);
+      }
+      break;
+    }
+    case FastOp::kSquaredDifference: {
+      const float* __restrict b = in[1];
+      for (int64_t i = 0; i < n; ++i) {
+        float d = a[i] - b[i];
+        out[i] = d * d;
+      }
+      break;
+    }
+    case FastOp::kNeg: for (int64_t i = 0; i < n; ++i) out[i] = -a[i]; break;
+    case FastOp::kAbs: for (int64_t i = 0; i < n; ++i) out[i] = __builtin_fabsf(a[i]); break;
+    case FastOp::kSquare: for (int64_t i = 0; i < n; ++i) out[i] = a[i] * a[i]; break;
+    // Every value is loaded (and computed) whatever the branch, so that the selects vectorise as blends.
+    // As at::relu (clamp_min(x, 0)): NaN stays NaN and -0 stays -0.
+    case FastOp::kRelu:
+      for (int64_t i = 0; i < n; ++i) {
+        const float v = a[i];
+        out[i] = v < 0 ? 0.0f : v;
+      }
+      break;
+    case FastOp::kLeakyRelu:
+      for (int64_t i = 0; i < n; ++i) {
+        const float v = a[i], w = v * param;
+        out[i] = v > 0 ? v : w;
+      }
+      break;
+    case FastOp::kLeakyReluGrad: {
+      // (dy, x): at::threshold_backward (alpha 0: x <= 0 gives 0) or at::leaky_relu_backward.
+      const float* __restrict x = in[1];
+      if (param == 0) {
+        for (int64_t i = 0; i < n; ++i) {
+          const float g = a[i];
+          out[i] = x[i] <= 0 ? 0.0f : g;
+        }
+      } else {
+        for (int64_t i = 0; i < n; ++i) {
+          const float g = a[i], w = g * param;
+          out[i] = x[i] > 0 ? g : w;
+        }
+      }
+      break;
+    }
+    case FastOp::kAddcmul: {
+      const float* __restrict s = in[1];
+      const float* __restrict t = in[2];
+      for (int64_t i = 0; i < n; ++i) out[i] = t[i] + a[i] * s[i];
+      break;
+    }
+    case FastOp::kSelect: {
+      const float* __restrict x = in[1];
+      const float* __restrict y = in[2];
+      for (int64_t i = 0; i < n; ++i) {
+        const float c = a[i], p = x[i], q = y[i];
+        out[i] = c != 0 ? p : q;
+      }
+      break;
+    }
+    case FastOp::kNone:
+    case FastOp::kIdentity:
+      throw std::logic_error("FastLoop called for an op without a loop");
+  }
+}
+// acc[j] += sum over rows r of v[r * width + j], in double precision.
+__attribute__((target_clones("avx2", "default")))
+void AddRows(const float* v, int64_t rows, int64_t width, double* acc) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* row = v + r * width;
+    for (int64_t j = 0; j < width; ++j) acc[j] += row[j];
+  }
+}
+#pragma GCC pop_options
+
+// An expression compiled for the interpreter: its operands, and its nodes in an order that computes
+// each after its operands, with buffers reused once a value's last reader has run.
+class Program {
+ public:
+  Program(const Node& root, const Plan& plan, bool rootInPlace) : plan_(plan) {
+    root_ = Compile(&root);
+    if (steps_.empty()) rootInPlace = false;
+    AssignBuffers(rootInPlace);
+  }
+
+  int64_t ops() const { return static_cast<int64_t>(steps_.size()); }
+  int64_t slowOps() const {
+    int64_t n = 0;
+    for (const Step& st : steps_) n += st.node->op == FastOp::kNone;
+    return n;
+  }
+  int64_t gathers() const {
+    int64_t n = 0;
+    for (const Operand& o : operands_) n += o.source == Source::kGather;
+    return n;
+  }
+  // For DCGAN_LAZY_DEBUG: what the program reads and computes.
+  std::string Describe() const {
+    std::string s;
+    for (const Operand& o : operands_) {
+      s += o.source == Source::kDirect ? "direct" : o.source == Source::kFilled ? "filled" : "gather";
+      s += c10::str(o.value.sizes()) + (o.value.is_contiguous() ? "" : "nc") + " ";
+    }
+    s += "| ";
+    for (const Step& st : steps_) s += std::to_string(static_cast<int>(st.node->op)) + " ";
+    return s;
+  }
+
+  // Runs blocks [begin, end) on this thread. With `out`, the root's values go straight into it (the
+  // result's elements); `emit(block, values, offset, len, start, lens)` then sees them there.
+  template <class Emit>
+  void Run(int64_t begin, int64_t end, float* out, Emit emit) const {
+    const int64_t maxLen = plan_.maxLen();
+    std::vector<float> pool(static_cast<size_t>(std::max(1, buffers_)) * maxLen);
+    auto buffer = [&](int b) { return pool.data() + static_cast<size_t>(b) * maxLen; };
+    const int64_t k = plan_.k;
+    std::vector<int64_t> start(std::max<int64_t>(k + 1, 1)), len(std::max<int64_t>(k + 1, 1));
+    std::vector<int64_t> blockShape = plan_.shape;
+    // Values that are the same in every block.
+    for (const Operand& o : operands_) {
+      if (o.source != Source::kFilled) continue;
+      float* dst = buffer(o.buffer);
+      const at::Tensor v = o.value.contiguous();
+      const float* src = v.data_ptr<float>();
+      const int64_t period = v.numel();
+      for (int64_t i = 0; i < maxLen; ++i) dst[i] = src[i % period];
+    }
+    std::vector<const float*> slot(slots_.size());
+    std::vector<const float*> in;
+    for (int64_t c = begin; c < end; ++c) {
+      const int64_t offset = plan_.block(c, start.data(), len.data());
+      const int64_t n = k < 0 ? 1 : len[k] * plan_.inner;
+      for (int64_t d = 0; d <= k; ++d) blockShape[d] = len[d];
+      for (size_t s = 0; s < slots_.size(); ++s) {
+        if (!slots_[s].operand) continue;
+        const Operand& o = operands_[slots_[s].index];
+        if (o.source == Source::kDirect) {
+          slot[s] = o.base + offset;
+        } else if (o.source == Source::kFilled) {
+          slot[s] = buffer(o.buffer);
+        } else {
+          float* dst = buffer(o.buffer);
+          at::from_blob(dst, blockShape, at::TensorOptions().dtype(at::kFloat)).copy_(Cut(o.value, start.data(), len.data()));
+          slot[s] = dst;
+        }
+      }
+      for (size_t i = 0; i < steps_.size(); ++i) {
+        const Step& st = steps_[i];
+        float* dst = st.buffer < 0 ? out + offset : buffer(st.buffer);
+        in.clear();
+        for (int s : st.in) in.push_back(slot[s]);
+        if (st.node->op != FastOp::kNone) {
+          FastLoop(st.node->op, st.node->param, in.data(), dst, n);
+        } else {
+          std::vector<at::Tensor> args;
+          for (const float* p : in) args.push_back(at::from_blob(const_cast<float*>(p), {n}, at::TensorOptions().dtype(at::kFloat)));
+          at::from_blob(dst, {n}, at::TensorOptions().dtype(at::kFloat)).copy_(st.node->fn(args));
+        }
+        slot[stepSlot_[i]] = dst;
+      }
+      const float* result = slot[root_];
+      if (out != nullptr && result != out + offset) std::memcpy(out + offset, result, static_cast<size_t>(n) * sizeof(float));
+      emit(out != nullptr ? out + offset : result, offset, n, start.data(), len.data(), blockShape);
+    }
+  }
+
+ private:
+  // The block of v (aligned from the right with the result) broadcast to the block's shape.
+  at::Tensor Cut(const at::Tensor& v, const int64_t* start, const int64_t* len) const {
+    at::Tensor t = v;
+    const int64_t offset = t.dim() - static_cast<int64_t>(plan_.shape.size());
+    std::vector<int64_t> shape = plan_.shape;
+    for (int64_t d = 0; d <= plan_.k; ++d) {
+      shape[d] = len[d];
+      int64_t nd = d + offset;
+      if (nd < 0 || t.size(nd) == 1) continue;
+      t = t.narrow(nd, start[d], len[d]);
+    }
+    return t.expand(shape);
+  }
+
+  int Compile(const Node* n) {
+    auto it = slotOf_.find(n);
+    if (it != slotOf_.end()) return it->second;
+    int s;
+    if (!n->lazy()) {
+      s = AddOperand(n);
+    } else if (n->op == FastOp::kIdentity) {
+      s = Compile(n->operands[0].get());
+    } else {
+      Step st{n, {}, -1};
+      for (const auto& o : n->operands) st.in.push_back(Compile(o.get()));
+      steps_.push_back(std::move(st));
+      s = static_cast<int>(slots_.size());
+      slots_.push_back({false, static_cast<int>(steps_.size()) - 1});
+      stepSlot_.push_back(s);
+    }
+    slotOf_[n] = s;
+    return s;
+  }
+
+  int AddOperand(const Node* n) {
+    Operand o;
+    o.node = n;
+    o.source = Source::kGather;
+    const int64_t rank = static_cast<int64_t>(plan_.shape.size());
+    at::Tensor v = n->value;
+    // Leading 1s beyond the result's rank (a view that dropped them) go.
+    if (v.dim() > rank) v = v.reshape(v.sizes().slice(v.dim() - rank));
+    // A broadcast (stride 0: Tile of 1s, BroadcastTo, Fill) is read as the tensor it repeats.
+    for (int64_t d = 0; d < v.dim(); ++d) {
+      if (v.stride(d) == 0 && v.size(d) > 1) v = v.narrow(d, 0, 1);
+    }
+    o.value = v;
+    const bool isFloat = v.scalar_type() == at::kFloat;
+    if (isFloat && v.is_contiguous() && StripLeadingOnes(v.sizes()) == StripLeadingOnes(plan_.shape)) {
+      o.source = Source::kDirect;
+      o.base = v.data_ptr<float>();
+    } else if (isFloat && v.numel() == 1) {
+      o.source = Source::kFilled;
+    } else if (isFloat && v.is_contiguous() && plan_.k >= 0) {
+      // A trailing pattern: 1s, then exactly the result's last dims, all after the cut dims, so that every
+      // block starts at a multiple of its period.
+      const int64_t offset = rank - v.dim();
+      int64_t j = offset;
+      while (j < rank && v.size(j - offset) == 1 && plan_.shape[j] != 1) ++j;
+      bool trailing = j > plan_.k;
+      for (int64_t d = j; d < rank && trailing; ++d) trailing = v.size(d - offset) == plan_.shape[d];
+      if (trailing) o.source = Source::kFilled;
+    }
+    operands_.push_back(std::move(o));
+    int s = static_cast<int>(slots_.size());
+    slots_.push_back({true, static_cast<int>(operands_.size()) - 1});
+    return s;
+  }
+
+  void AssignBuffers(bool rootInPlace) {
+    for (Operand& o : operands_) {
+      if (o.source != Source::kDirect) o.buffer = buffers_++;
+    }
+    // The last step reading each slot.
+    std::vector<int> lastUse(slots_.size(), -1);
+    for (size_t i = 0; i < steps_.size(); ++i) {
+      for (int s : steps_[i].in) lastUse[s] = static_cast<int>(i);
+    }
+    lastUse[root_] = std::numeric_limits<int>::max();
+    std::vector<int> freeBuffers;
+    for (size_t i = 0; i < steps_.size(); ++i) {
+      Step& st = steps_[i];
+      // Operands read for the last time free their buffers first: a loop may write where it reads.
+      for (int s : st.in) {
+        if (!slots_[s].operand && lastUse[s] == static_cast<int>(i)) {
+          int b = steps_[slots_[s].index].buffer;
+          if (b >= 0 && std::find(freeBuffers.begin(), freeBuffers.end(), b) == freeBuffers.end()) freeBuffers.push_back(b);
+        }
+      }
+      if (rootInPlace && stepSlot_[i] == root_) {
+        st.buffer = -1;
+      } else if (!freeBuffers.empty()) {
+        st.buffer = freeBuffers.back();
+        freeBuffers.pop_back();
+      } else {
+        st.buffer = buffers_++;
+      }
+    }
+  }
+
+  const Plan& plan_;
+  std::vector<Operand> operands_;
+  std::vector<Step> steps_;
+  std::vector<int> stepSlot_;
+  std::vector<Slot> slots_;
+  std::unordered_map<const Node*, int> slotOf_;
+  int root_ = -1;
+  int buffers_ = 0;
+};
+
+// Adds the time until its destruction to a counter.
+class Timer {
+ public:
+  explicit Timer(double& ms) : ms_(ms), t0_(std::chrono::steady_clock::now()) {}
+  ~Timer() { ms_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0_).count(); }
+
+ private:
+  double& ms_;
+  std::chrono::steady_clock::time_point t0_;
+};
+
+int64_t TreeSize(const std::vector<std::shared_ptr<Node>>& operands) {
+  int64_t size = 1;
+  for (const auto& o : operands) size += o->lazy() ? o->size : 1;
+  return size;
+}
+
+}  // namespace
+
+int64_t LazyMinElements() { return lazyMin; }
+
+int64_t Node::numel() const { return Numel(shape); }
+
+std::shared_ptr<Node> Leaf(at::Tensor t) {
+  auto n = std::make_shared<Node>();
+  n->shape = t.sizes().vec();
+  n->value = std::move(t);
+  n->serial = nextSerial++;
+  return n;
+}
+
+bool WantLazy(std::initializer_list<const Node*> operands, at::IntArrayRef shape) {
+  if (!enabled || Numel(shape) < lazyMin) return false;
+  for (const Node* o : operands) {
+    if (o->dtype() != at::kFloat) return false;
+  }
+  return true;
+}
+
+std::shared_ptr<Node> Lazy(LazyFn fn, std::vector<std::shared_ptr<Node>> operands, std::vector<int64_t> shape, FastOp op,
+                           float param) {
+  if (TreeSize(operands) > kMaxNodes) {
+    if (debug) fprintf(stderr, "lazy: tree of %lld nodes, operands evaluated\n", (long long)TreeSize(operands));
+    for (auto& o : operands) Materialize(*o);
+  }
+  auto n = std::make_shared<Node>();
+  n->fn = std::move(fn);
+  n->op = op;
+  n->param = param;
+  n->size = TreeSize(operands);
+  n->operands = std::move(operands);
+  n->shape = std::move(shape);
+  n->serial = nextSerial++;
+  ++Stats().expressions;
+  return n;
+}
+
+bool SameUpToLeadingOnes(at::IntArrayRef a, at::IntArrayRef b) { return StripLeadingOnes(a) == StripLeadingOnes(b); }
+
+std::shared_ptr<Node> LazyView(const std::shared_ptr<Node>& n, std::vector<int64_t> shape) {
+  if (!SameUpToLeadingOnes(n->shape, shape)) throw std::invalid_argument("a lazy view may only add or drop leading 1s");
+  // Shapes align from the right, so the operand's blocks are the view's blocks: the identity does.
+  return Lazy([](const std::vector<at::Tensor>& a) { return a[0]; }, {n}, std::move(shape), FastOp::kIdentity);
+}
+
+const at::Tensor& Materialize(Node& n) {
+  if (!n.lazy()) return n.value;
+  Timer timer(Stats().evaluateMs);
+  Plan plan(n.shape);
+  at::Tensor out = at::empty(n.shape, at::TensorOptions().dtype(at::kFloat));
+  if (plan.count > 0) {
+    Program program(n, plan, /*rootInPlace=*/true);
+    float* base = out.data_ptr<float>();
+    at::parallel_for(0, plan.count, 1, [&](int64_t begin, int64_t end) {
+      program.Run(begin, end, base, [](const float*, int64_t, int64_t, const int64_t*, const int64_t*, const std::vector<int64_t>&) {});
+    });
+    Stats().blocks += plan.count;
+    Stats().blockOps += plan.count * program.ops();
+    Stats().slowOps += plan.count * program.slowOps();
+    Stats().gathers += plan.count * program.gathers();
+    if (debug) fprintf(stderr, "lazy: %s %s\n", c10::str(n.shape).c_str(), program.Describe().c_str());
+  }
+  n.value = out;
+  n.fn = nullptr;
+  n.operands.clear();
+  ++Stats().evaluated;
+  return n.value;
+}
+
+at::Tensor LazyReduce(const Node& n, std::vector<int64_t> axes, bool keepDims, bool mean) {
+  Timer timer(Stats().evaluateMs);
+  const int64_t rank = static_cast<int64_t>(n.shape.size());
+  std::vector<bool> reduced(rank, false);
+  for (int64_t a : axes) reduced.at(a < 0 ? a + rank : a) = true;
+  std::vector<int64_t> keepShape = n.shape, outShape, dims;
+  int64_t count = 1;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (reduced[d]) {
+      count *= n.shape[d];
+      keepShape[d] = 1;
+      dims.push_back(d);
+      if (keepDims) outShape.push_back(1);
+    } else {
+      outShape.push_back(n.shape[d]);
+    }
+  }
+  Plan plan(n.shape);
+  // The reduced dims lead and the kept ones trail, all after the cut dims (TF.js's batch norm and moments:
+  // every axis but the channels; or every axis): a block is rows of the kept values, summed row by row
+  // into per-thread double accumulators by one loop.
+  int64_t firstKept = rank;
+  for (int64_t d = rank - 1; d >= 0 && !reduced[d]; --d) firstKept = d;
+  bool rows = plan.count > 0 && firstKept > plan.k;
+  for (int64_t d = 0; d < firstKept && rows; ++d) rows = reduced[d];
+  at::Tensor out;
+  if (rows) {
+    const int64_t width = Numel(at::IntArrayRef(n.shape).slice(firstKept));
+    std::vector<std::vector<double>> sums(std::max(1, at::get_num_threads()));
+    Program program(n, plan, /*rootInPlace=*/false);
+    at::parallel_for(0, plan.count, 1, [&](int64_t begin, int64_t end) {
+      std::vector<double>& mine = sums.at(at::get_thread_num());
+      if (mine.empty()) mine.assign(width, 0.0);
+      program.Run(begin, end, nullptr, [&](const float* values, int64_t, int64_t count, const int64_t*, const int64_t*,
+                                           const std::vector<int64_t>&) { AddRows(values, count / width, width, mine.data()); });
+    });
+    Stats().blocks += plan.count;
+    Stats().blockOps += plan.count * program.ops();
+    Stats().slowOps += plan.count * program.slowOps();
+    Stats().gathers += plan.count * program.gathers();
+    if (debug) fprintf(stderr, "lazy: %s %s\n", c10::str(n.shape).c_str(), program.Describe().c_str());
+    std::vector<double> total(width, 0.0);
+    for (const auto& t : sums) {
+      for (size_t i = 0; i < t.size(); ++i) total[i] += t[i];
+    }
+    out = at::empty(keepShape, at::TensorOptions().dtype(at::kFloat));
+    float* o = out.data_ptr<float>();
+    for (int64_t i = 0; i < width; ++i) o[i] = static_cast<float>(mean ? total[i] / static_cast<double>(count) : total[i]);
+    ++Stats().reductions;
+    return out.reshape(outShape);
+  }
+  // Otherwise each block's partial sum (ATen) adds into a per-thread accumulator of the kept shape.
+  std::vector<at::Tensor> acc(std::max(1, at::get_num_threads()));
+  if (plan.count > 0) {
+    Program program(n, plan, /*rootInPlace=*/false);
+    at::parallel_for(0, plan.count, 1, [&](int64_t begin, int64_t end) {
+      at::Tensor& mine = acc.at(at::get_thread_num());
+      if (!mine.defined()) mine = at::zeros(keepShape, at::TensorOptions().dtype(at::kFloat));
+      program.Run(begin, end, nullptr, [&](const float* values, int64_t, int64_t, const int64_t* start, const int64_t* len,
+                                           const std::vector<int64_t>& blockShape) {
+        at::Tensor v = at::from_blob(const_cast<float*>(values), blockShape, at::TensorOptions().dtype(at::kFloat));
+        at::Tensor part = dims.empty() ? v : at::sum(v, dims, /*keepdim=*/true);
+        at::Tensor dst = mine;
+        for (int64_t d = 0; d <= plan.k; ++d) {
+          if (!reduced[d]) dst = dst.narrow(d, start[d], len[d]);
+        }
+        dst.add_(part);
+      });
+    });
+    Stats().blocks += plan.count;
+    Stats().blockOps += plan.count * program.ops();
+    Stats().slowOps += plan.count * program.slowOps();
+    Stats().gathers += plan.count * program.gathers();
+    if (debug) fprintf(stderr, "lazy: %s %s\n", c10::str(n.shape).c_str(), program.Describe().c_str());
+  }
+  for (const at::Tensor& a : acc) {
+    if (!a.defined()) continue;
+    out = out.defined() ? out.add_(a) : a;
+  }
+  if (!out.defined()) out = at::zeros(keepShape, at::TensorOptions().dtype(at::kFloat));
+  if (mean) out.div_(static_cast<double>(count));
+  ++Stats().reductions;
+  return out.reshape(outShape);
+}
+
+bool HoldsReleasedTensor(const Node& n) {
+  for (const auto& o : n.operands) {
+    if (o->lazy()) {
+      if (HoldsReleasedTensor(*o)) return true;
+    } else if (o->handles == 0 && o->value.storage().nbytes() >= static_cast<size_t>(lazyMin) * 4 &&
+               o->value.storage().use_count() == 1) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool LazyDebug() { return debug; }
+
+void SetLazy(bool on) { enabled = on; }
+bool LazyEnabled() { return enabled; }
+
+LazyStats& Stats() {
+  static LazyStats stats;
+  return stats;
+}
+
+}  // namespace dcgan
