@@ -200,7 +200,7 @@ function profile(step) {
   if (native.ok) {
     const l = native.aten.lazyStats();
     const d = (k) => ((l[k] - lazy0[k]) / N).toFixed(k.endsWith('Ms') ? 1 : 0);
-    console.log(`lazy expressions per step: ${d('expressions')} made, ${d('evaluated')} evaluated (${d('settled')} because an operand was released), ` +
+    console.log(`lazy expressions per step: ${d('expressions')} made, ${d('evaluated')} evaluated (${d('settled')} because an operand was released, ${d('dropped')} dropped again), ` +
       `${d('reductions')} reduced; ${d('blocks')} blocks, ${d('blockOps')} block ops (${d('slowOps')} by ATen), ${d('gathers')} operand blocks gathered; ${d('evaluateMs')} ms (settling ${d('settleMs')} ms, inside the kernel times below)`);
     const a = native.aten.allocatorStats();
     console.log(`allocator: peak mapped ${(a.peakMappedBytes / 1e6).toFixed(0)} MB (peak live ${(a.peakLiveBytes / 1e6).toFixed(0)} MB), mapped now ${(a.mappedBytes / 1e6).toFixed(0)} MB, malloc ${(a.mallocBytes / 1e6).toFixed(0)} MB`);

@@ -18,7 +18,10 @@ struct Entry {
 Napi::Value Call(const Napi::CallbackInfo& info) {
   const Entry* e = static_cast<const Entry*>(info.Data());
   try {
-    if (e->computes && TensorTable::instance().orphansPending()) TensorTable::instance().settleOrphans();
+    if (e->computes) {
+      if (TensorTable::instance().orphansPending()) TensorTable::instance().settleOrphans();
+      TrimCache();
+    }
     return e->fn(info);
   } catch (const Napi::Error&) {
     throw;
@@ -54,11 +57,16 @@ const at::Tensor& TensorArg(const Napi::CallbackInfo& info, size_t i) {
   return TensorTable::instance().get(HandleArg(info, i));
 }
 
+const at::Tensor& InputArg(const Napi::CallbackInfo& info, size_t i) {
+  return TensorTable::instance().read(HandleArg(info, i));
+}
+
 std::shared_ptr<Node> NodeArg(const Napi::CallbackInfo& info, size_t i) {
   return TensorTable::instance().node(HandleArg(info, i));
 }
 
-std::vector<at::Tensor> TensorListArg(const Napi::CallbackInfo& info, size_t i) {
+namespace {
+std::vector<at::Tensor> ListArg(const Napi::CallbackInfo& info, size_t i, bool keep) {
   if (i >= info.Length() || !info[i].IsArray()) {
     throw std::invalid_argument(Where(i) + " must be an array of tensor handles");
   }
@@ -68,10 +76,17 @@ std::vector<at::Tensor> TensorListArg(const Napi::CallbackInfo& info, size_t i) 
   for (uint32_t k = 0; k < a.Length(); ++k) {
     Napi::Value v = a.Get(k);
     if (!v.IsNumber()) throw std::invalid_argument(Where(i) + "[" + std::to_string(k) + "] must be a tensor handle");
-    out.push_back(TensorTable::instance().get(v.As<Napi::Number>().Int32Value()));
+    int32_t id = v.As<Napi::Number>().Int32Value();
+    out.push_back(keep ? TensorTable::instance().get(id) : TensorTable::instance().read(id));
   }
   return out;
 }
+
+}  // namespace
+
+std::vector<at::Tensor> TensorListArg(const Napi::CallbackInfo& info, size_t i) { return ListArg(info, i, true); }
+
+std::vector<at::Tensor> InputListArg(const Napi::CallbackInfo& info, size_t i) { return ListArg(info, i, false); }
 
 std::vector<int64_t> IntsArg(const Napi::CallbackInfo& info, size_t i) {
   if (i >= info.Length()) throw std::invalid_argument(Where(i) + " (an array of integers) is missing");

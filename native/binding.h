@@ -17,11 +17,16 @@ using Binding = Napi::Value (*)(const Napi::CallbackInfo&);
 // Adds `fn` to `exports` under `name`, wrapped so that any C++ exception (a c10::Error from ATen, a
 // std::exception from the argument checks) becomes a JavaScript Error whose message starts with `name`.
 // Before a function that computes runs, lazy expressions holding the only reference to a released tensor
-// are evaluated (TensorTable::settleOrphans); `computes` false skips that (release, counters).
+// are committed (TensorTable::settleOrphans) and the cache of evaluated expressions is trimmed (TrimCache);
+// `computes` false skips that (release, counters).
 void Export(Napi::Env env, Napi::Object exports, const char* name, Binding fn, bool computes = true);
 
 // Argument readers. Each throws std::invalid_argument naming the argument position and what was expected.
-// The tensor behind a handle argument; a lazy expression is evaluated (and kept) first.
+// The tensor behind a handle argument; a lazy expression is evaluated first. InputArg is for kernels that
+// only read their inputs during the call (the backend may drop an evaluated expression's value between
+// calls and compute it again); TensorArg keeps it for good, for code that may write into it.
+const at::Tensor& InputArg(const Napi::CallbackInfo& info, size_t i);
+std::vector<at::Tensor> InputListArg(const Napi::CallbackInfo& info, size_t i);
 const at::Tensor& TensorArg(const Napi::CallbackInfo& info, size_t i);
 // The node behind a handle argument, lazy or not (lazy.h), for kernels that can extend an expression.
 std::shared_ptr<Node> NodeArg(const Napi::CallbackInfo& info, size_t i);

@@ -182,7 +182,7 @@ Napi::Value UnaryOp(const Napi::CallbackInfo& info) {
     return ReturnNode(info.Env(), Lazy([f, a, b](const std::vector<at::Tensor>& v) { return f(v[0], a, b); }, {xn}, xn->shape,
                                        UnaryFast(op), static_cast<float>(a)));
   }
-  at::Tensor y = it->second(TensorArg(info, 1), a, b);
+  at::Tensor y = it->second(InputArg(info, 1), a, b);
   if (!IsMissing(info, 4)) y = y.to(DtypeArg(info, 4));
   return Return(info.Env(), y);
 }
@@ -201,7 +201,7 @@ Napi::Value BinaryOp(const Napi::CallbackInfo& info) {
       return ReturnNode(info.Env(), Lazy([f](const std::vector<at::Tensor>& v) { return f(v[0], v[1]); }, {an, bn}, shape, BinaryFast(op)));
     }
   }
-  at::Tensor y = it->second(TensorArg(info, 1), TensorArg(info, 2));
+  at::Tensor y = it->second(InputArg(info, 1), InputArg(info, 2));
   return Return(info.Env(), y.to(dtype));
 }
 
@@ -222,7 +222,7 @@ Napi::Value BinaryOpNames(const Napi::CallbackInfo& info) {
 // cast(x: handle, dtype: DType): handle. As TF.js's cpu backend: complex64 to a real type keeps the real
 // part; a real type to complex64 gets a zero imaginary part.
 Napi::Value Cast(const Napi::CallbackInfo& info) {
-  at::Tensor x = TensorArg(info, 0);
+  at::Tensor x = InputArg(info, 0);
   at::ScalarType to = DtypeArg(info, 1);
   if (x.is_complex() && to != at::kComplexFloat) x = at::real(x);
   if (to == at::kBool) return Return(info.Env(), x.ne(0));
@@ -234,7 +234,7 @@ Napi::Value Cast(const Napi::CallbackInfo& info) {
 // select(cond: handle, a: handle, b: handle): handle. cond ? a : b, broadcasting cond against a and b
 // (lazy when a and b are float32 and the result large).
 Napi::Value Select(const Napi::CallbackInfo& info) {
-  at::Tensor c = TensorArg(info, 0);
+  at::Tensor c = InputArg(info, 0);
   std::shared_ptr<Node> an = NodeArg(info, 1), bn = NodeArg(info, 2);
   if (c.scalar_type() != at::kBool) c = c.ne(0);
   // TF's Select with a rank-1 condition picks whole rows of a rank > 1 a/b.
@@ -248,7 +248,7 @@ Napi::Value Select(const Napi::CallbackInfo& info) {
     return ReturnNode(info.Env(), Lazy([](const std::vector<at::Tensor>& v) { return at::where(v[0] != 0, v[1], v[2]); },
                                        {Leaf(c), an, bn}, shape, FastOp::kSelect));
   }
-  return Return(info.Env(), at::where(c, TensorArg(info, 1), TensorArg(info, 2)));
+  return Return(info.Env(), at::where(c, InputArg(info, 1), InputArg(info, 2)));
 }
 
 at::Tensor LeakyReluBackward(const at::Tensor& dy, const at::Tensor& x, double alpha) {
@@ -265,12 +265,12 @@ Napi::Value LeakyReluGrad(const Napi::CallbackInfo& info) {
     return ReturnNode(info.Env(), Lazy([alpha](const std::vector<at::Tensor>& v) { return LeakyReluBackward(v[0], v[1], alpha); },
                                        {dy, x}, x->shape, FastOp::kLeakyReluGrad, static_cast<float>(alpha)));
   }
-  return Return(info.Env(), LeakyReluBackward(TensorArg(info, 0), TensorArg(info, 1), alpha));
+  return Return(info.Env(), LeakyReluBackward(InputArg(info, 0), InputArg(info, 1), alpha));
 }
 
 // addN(xs: handle[]): handle
 Napi::Value AddN(const Napi::CallbackInfo& info) {
-  std::vector<at::Tensor> xs = TensorListArg(info, 0);
+  std::vector<at::Tensor> xs = InputListArg(info, 0);
   if (xs.empty()) throw std::invalid_argument("addN needs at least one tensor");
   at::Tensor sum = xs[0].clone();
   for (size_t k = 1; k < xs.size(); ++k) sum.add_(xs[k]);

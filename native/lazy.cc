@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <limits>
 #include <stdexcept>
 #include <unordered_map>
@@ -37,6 +38,17 @@ bool enabled = [] {
 const int64_t lazyMin = EnvInt("DCGAN_LAZY_MIN_ELEMENTS", 32768);
 // Elements per block: 16384 float32 values (64 KiB) per buffer keep a block's few live buffers in L2.
 const int64_t blockElements = EnvInt("DCGAN_LAZY_BLOCK", 16384);
+// Evaluated values kept beyond the most recent one: enough for the two kernels of a convolution's
+// gradient to read the same dy, little next to a training step's memory.
+const int64_t cacheBytes = [] {
+  const char* env = std::getenv("DCGAN_LAZY_CACHE_MB");  // 0: keep only the most recent (tests)
+  return (env ? std::max<int64_t>(0, std::strtoll(env, nullptr, 10)) : int64_t(32)) << 20;
+}();
+// Evaluated expressions that still have their operands, oldest first.
+std::deque<std::weak_ptr<Node>>& Evaluated() {
+  static std::deque<std::weak_ptr<Node>> list;
+  return list;
+}
 const bool debug = [] {
   const char* env = std::getenv("DCGAN_LAZY_DEBUG");
   return env && env[0] == '1';
@@ -523,10 +535,38 @@ const at::Tensor& Materialize(Node& n) {
     if (debug) fprintf(stderr, "lazy: %s %s\n", c10::str(n.shape).c_str(), program.Describe().c_str());
   }
   n.value = out;
+  ++Stats().evaluated;
+  Evaluated().push_back(n.weak_from_this());
+  return n.value;
+}
+
+const at::Tensor& Commit(Node& n) {
+  Materialize(n);
   n.fn = nullptr;
   n.operands.clear();
-  ++Stats().evaluated;
   return n.value;
+}
+
+void TrimCache() {
+  auto& list = Evaluated();
+  // Forget what is gone or committed; count what is still droppable.
+  size_t total = 0;
+  std::deque<std::weak_ptr<Node>> kept;
+  for (auto& w : list) {
+    if (auto n = w.lock(); n && n->cached()) {
+      total += n->value.storage().nbytes();
+      kept.push_back(std::move(w));
+    }
+  }
+  list.swap(kept);
+  while (list.size() > 1 && total > static_cast<size_t>(cacheBytes)) {
+    if (auto n = list.front().lock(); n && n->cached()) {
+      total -= n->value.storage().nbytes();
+      n->value = at::Tensor();
+      ++Stats().dropped;
+    }
+    list.pop_front();
+  }
 }
 
 at::Tensor LazyReduce(const Node& n, std::vector<int64_t> axes, bool keepDims, bool mean) {
@@ -616,7 +656,7 @@ at::Tensor LazyReduce(const Node& n, std::vector<int64_t> axes, bool keepDims, b
 
 bool HoldsReleasedTensor(const Node& n) {
   for (const auto& o : n.operands) {
-    if (o->lazy()) {
+    if (!o->operands.empty()) {
       if (HoldsReleasedTensor(*o)) return true;
     } else if (o->handles == 0 && o->value.storage().nbytes() >= static_cast<size_t>(lazyMin) * 4 &&
                o->value.storage().use_count() == 1) {

@@ -33,17 +33,21 @@ enum class FastOp : uint8_t {
   kSelect,         // (cond, a, b): cond != 0 ? a : b
 };
 
-struct Node {
+// A tensor (value, no operands), an expression not evaluated yet (operands, no value), or an evaluated
+// expression that keeps its operands while they live (both): the backend may then drop the value and
+// compute it again when needed (a cache of evaluated expressions, LRU, DCGAN_LAZY_CACHE_MB).
+struct Node : std::enable_shared_from_this<Node> {
   at::Tensor value;                              // a tensor, or an expression once evaluated
   LazyFn fn;                                     // an expression not yet evaluated: how to compute it
   FastOp op = FastOp::kNone;                     // the same, when the block interpreter has a loop for it
   float param = 0;                               // op parameter (alpha)
-  std::vector<std::shared_ptr<Node>> operands;   // its operands (dropped once evaluated)
+  std::vector<std::shared_ptr<Node>> operands;   // its operands (kept while the value may be dropped)
   std::vector<int64_t> shape;                    // of the value, known before it exists
   int64_t size = 1;                              // nodes of the expression tree (shared ones per use)
   int handles = 0;                               // TensorTable handles on this node
   uint64_t serial = 0;                           // creation order
   bool lazy() const { return !value.defined(); }
+  bool cached() const { return value.defined() && !operands.empty(); }
   at::ScalarType dtype() const { return lazy() ? at::kFloat : value.scalar_type(); }
   int64_t numel() const;
 };
@@ -68,14 +72,22 @@ std::shared_ptr<Node> Lazy(LazyFn fn, std::vector<std::shared_ptr<Node>> operand
 std::shared_ptr<Node> LazyView(const std::shared_ptr<Node>& n, std::vector<int64_t> shape);
 bool SameUpToLeadingOnes(at::IntArrayRef a, at::IntArrayRef b);
 
-// The node's value, computed and kept if it is an expression (its operands are then let go).
+// The node's value, computed first if it is an expression; the value may later be dropped again (see
+// TrimCache) when nothing but the backend holds it: for kernels that only read their inputs during the call.
 const at::Tensor& Materialize(Node& n);
+// The same, and the value is kept for good: the operands are let go. For code that may change the tensor
+// in place, and for a node that holds the last reference to a released tensor.
+const at::Tensor& Commit(Node& n);
+// Drops the least recently evaluated values beyond DCGAN_LAZY_CACHE_MB (default 32), keeping the most recent;
+// they are computed again from their operands if read again. Call between kernels only: a kernel holds
+// references to its inputs' values while it runs.
+void TrimCache();
 
 // Sum (or mean) over `axes` of an expression, computed block by block without storing it.
 at::Tensor LazyReduce(const Node& n, std::vector<int64_t> axes, bool keepDims, bool mean);
 
 // Whether the expression reads, directly or through other expressions, a tensor that no handle holds
-// any more and that is large: evaluating the expression lets that memory go.
+// any more and that is large: committing the expression lets that memory go.
 bool HoldsReleasedTensor(const Node& n);
 
 // DCGAN_LAZY_DEBUG=1: one line on stderr per evaluation (what it read and computed) and per released operand.
@@ -87,7 +99,8 @@ bool LazyEnabled();
 
 struct LazyStats {
   uint64_t expressions = 0;     // lazy results made
-  uint64_t evaluated = 0;       // expressions computed and kept
+  uint64_t evaluated = 0;       // expressions computed (and kept, for a while at least)
+  uint64_t dropped = 0;         // evaluated values dropped by TrimCache
   uint64_t reductions = 0;      // sums / means computed from expressions without storing them
   uint64_t settled = 0;         // expressions evaluated because a tensor they read was released
   uint64_t blocks = 0;          // blocks evaluated

@@ -84,7 +84,7 @@ Napi::Value Upload(const Napi::CallbackInfo& info) {
 // download(handle): Float32Array | Int32Array | Uint8Array (bool), a copy of the values in row-major order;
 // complex64 as interleaved real and imaginary parts.
 Napi::Value Download(const Napi::CallbackInfo& info) {
-  at::Tensor t = TensorArg(info, 0).contiguous();
+  at::Tensor t = InputArg(info, 0).contiguous();
   Napi::Env env = info.Env();
   size_t n = static_cast<size_t>(t.numel());
   switch (t.scalar_type()) {
@@ -204,6 +204,7 @@ Napi::Value LazyStatsBinding(const Napi::CallbackInfo& info) {
   o.Set("enabled", Napi::Boolean::New(info.Env(), LazyEnabled()));
   o.Set("expressions", static_cast<double>(s.expressions));
   o.Set("evaluated", static_cast<double>(s.evaluated));
+  o.Set("dropped", static_cast<double>(s.dropped));
   o.Set("reductions", static_cast<double>(s.reductions));
   o.Set("settled", static_cast<double>(s.settled));
   o.Set("blocks", static_cast<double>(s.blocks));

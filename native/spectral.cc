@@ -7,25 +7,25 @@ namespace {
 
 // complex(real: handle, imag: handle): handle (complex64). Both float32 of one shape.
 Napi::Value Complex(const Napi::CallbackInfo& info) {
-  const at::Tensor& re = TensorArg(info, 0);
-  const at::Tensor& im = TensorArg(info, 1);
+  const at::Tensor& re = InputArg(info, 0);
+  const at::Tensor& im = InputArg(info, 1);
   return Return(info.Env(), at::complex(re.to(at::kFloat), im.to(at::kFloat)));
 }
 
 // real(x: handle): handle, imag(x: handle): handle (float32). For a real x, x itself and zeros.
 Napi::Value Real(const Napi::CallbackInfo& info) {
-  const at::Tensor& x = TensorArg(info, 0);
+  const at::Tensor& x = InputArg(info, 0);
   return Return(info.Env(), x.is_complex() ? at::real(x).contiguous() : x.to(at::kFloat).clone());
 }
 Napi::Value Imag(const Napi::CallbackInfo& info) {
-  const at::Tensor& x = TensorArg(info, 0);
+  const at::Tensor& x = InputArg(info, 0);
   return Return(info.Env(), x.is_complex() ? at::imag(x).contiguous() : at::zeros_like(x, at::kFloat));
 }
 
 // fft(x: handle, inverse: boolean): handle. The discrete Fourier transform of each row of the innermost
 // dimension of a complex64 x; the inverse divides by its length, as TF's IFFT does.
 Napi::Value Fft(const Napi::CallbackInfo& info) {
-  at::Tensor x = TensorArg(info, 0);
+  at::Tensor x = InputArg(info, 0);
   bool inverse = BoolArg(info, 1);
   if (!x.is_complex()) x = at::complex(x.to(at::kFloat), at::zeros_like(x, at::kFloat));
   if (x.dim() == 0 || x.numel() == 0) return Return(info.Env(), x.clone());

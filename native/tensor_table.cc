@@ -43,7 +43,9 @@ const std::shared_ptr<Node>& TensorTable::node(int32_t id) const {
   return slots_[id];
 }
 
-const at::Tensor& TensorTable::get(int32_t id) { return Materialize(*node(id)); }
+const at::Tensor& TensorTable::read(int32_t id) { return Materialize(*node(id)); }
+
+const at::Tensor& TensorTable::get(int32_t id) { return Commit(*node(id)); }
 
 bool TensorTable::shared(int32_t id) const {
   const std::shared_ptr<Node>& n = node(id);
@@ -56,7 +58,7 @@ void TensorTable::release(int32_t id) {
   std::shared_ptr<Node>& n = slots_[id];
   --n->handles;
   // Expressions still read it: their values keep its memory alive until they are evaluated.
-  if (n->handles == 0 && n.use_count() > 1 && !n->lazy() &&
+  if (n->handles == 0 && n.use_count() > 1 && n->operands.empty() && !n->lazy() &&
       n->value.storage().nbytes() >= static_cast<size_t>(LazyMinElements()) * 4) {
     orphans_ = true;
     if (LazyDebug()) fprintf(stderr, "lazy: released %s read by %ld expressions\n", c10::str(n->value.sizes()).c_str(), n.use_count() - 1);
@@ -69,17 +71,17 @@ void TensorTable::release(int32_t id) {
 void TensorTable::settleOrphans() {
   orphans_ = false;
   auto t0 = std::chrono::steady_clock::now();
-  std::vector<Node*> lazy;
+  std::vector<Node*> exprs;
   for (const auto& n : slots_) {
-    if (n && n->lazy()) lazy.push_back(n.get());
+    if (n && !n->operands.empty()) exprs.push_back(n.get());
   }
-  // Oldest first: evaluating an expression also frees the later ones that read it of the released tensor.
-  std::sort(lazy.begin(), lazy.end(), [](const Node* a, const Node* b) { return a->serial < b->serial; });
-  for (Node* n : lazy) {
-    if (n->lazy() && HoldsReleasedTensor(*n)) {
-      if (LazyDebug()) fprintf(stderr, "lazy: settled %s\n", c10::str(n->shape).c_str());
-      Materialize(*n);
-      ++Stats().settled;
+  // Oldest first: committing an expression also frees the later ones that read it of the released tensor.
+  std::sort(exprs.begin(), exprs.end(), [](const Node* a, const Node* b) { return a->serial < b->serial; });
+  for (Node* n : exprs) {
+    if (!n->operands.empty() && HoldsReleasedTensor(*n)) {
+      if (LazyDebug()) fprintf(stderr, "lazy: settled %s%s\n", c10::str(n->shape).c_str(), n->lazy() ? "" : " (evaluated)");
+      if (n->lazy()) ++Stats().settled;
+      Commit(*n);
     }
   }
   Stats().settleMs += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -96,10 +98,8 @@ size_t TensorTable::bytes() const {
   while (!stack.empty()) {
     const Node* n = stack.back();
     stack.pop_back();
-    if (n->lazy()) {
-      for (const auto& o : n->operands) stack.push_back(o.get());
-      continue;
-    }
+    for (const auto& o : n->operands) stack.push_back(o.get());
+    if (n->lazy()) continue;
     const c10::StorageImpl* storage = n->value.storage().unsafeGetStorageImpl();
     if (seen.insert(storage).second) total += storage->nbytes();
   }

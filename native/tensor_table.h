@@ -17,8 +17,11 @@ class TensorTable {
  public:
   int32_t put(at::Tensor t);
   int32_t put(std::shared_ptr<Node> node);
-  // The tensor behind a handle, computed (and kept) first when it is a lazy expression. Throws
-  // std::out_of_range naming the handle when it is not live.
+  // The tensor behind a handle, computed first when it is a lazy expression, for reading during this call
+  // (the backend may drop an evaluated expression's value between calls). Throws std::out_of_range naming
+  // the handle when it is not live.
+  const at::Tensor& read(int32_t id);
+  // The same, kept for good: for code that may change it in place.
   const at::Tensor& get(int32_t id);
   // The node behind a handle, lazy or not.
   const std::shared_ptr<Node>& node(int32_t id) const;
@@ -29,12 +32,12 @@ class TensorTable {
   size_t live() const { return live_; }
   // Bytes of tensor memory the live handles hold, lazy expressions' operands included.
   size_t bytes() const;
-  // Handles whose value is still an unevaluated expression.
+  // Handles whose value is an expression not evaluated (or evaluated, then dropped).
   size_t lazy() const;
 
   // A tensor that lazy expressions read was released by JavaScript: they now hold its memory alone.
   bool orphansPending() const { return orphans_; }
-  // Evaluates, oldest first, the lazy handles that read a released tensor, so that its memory goes.
+  // Commits, oldest first, the expressions that read a released tensor, so that its memory goes.
   void settleOrphans();
 
   static TensorTable& instance();

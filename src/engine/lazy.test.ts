@@ -127,6 +127,21 @@ describe('lazy elementwise evaluation', () => {
     within(aten.liveBytes(), base);
   });
 
+  it('may drop an evaluated value it keeps alone, and computes the same again when it is read', () => {
+    const x = tf.tidy(() => tf.sin(tf.range(0, 4_000_000)));
+    const y = tf.tidy(() => tf.sub(tf.mul(x, 3), 1));
+    const first = Array.from(y.dataSync().slice(0, 1000));
+    const dropped = aten.lazyStats().dropped;
+    // More than the 32 MB of evaluated values the backend keeps (DCGAN_LAZY_CACHE_MB), read one after another.
+    const others = [1, 2, 3].map((k) => tf.tidy(() => tf.add(x, k)));
+    for (const o of others) o.dataSync();
+    tf.tidy(() => tf.add(tf.scalar(1), 1));  // any kernel: the cache is trimmed between kernels
+    expect(aten.lazyStats().dropped).toBeGreaterThan(dropped);
+    expect(aten.isLazy(handle(y))).toBe(true);
+    expect(Array.from(y.dataSync().slice(0, 1000))).toEqual(first);
+    tf.dispose([x, y, ...others]);
+  });
+
   it('stores one value for a broadcast: ones, zeros, Fill, Tile of size-1 dims, BroadcastTo', () => {
     const base = aten.liveBytes();
     const ones = tf.ones([512, 512]);                                  // uploaded from a JS array of ones
