@@ -111,8 +111,8 @@ function peakRssMB() {
   const bce = (labels, logits) => tf.losses.sigmoidCrossEntropy(labels, logits);
   const train = { training: true };
 
-  const step = () => {
-    const z = tf.randomNormal([B, ...zShape]);
+  // z for each step is drawn before the step's timer starts, as bench/train-step.cjs does.
+  const step = (z = tf.randomNormal([B, ...zShape])) => {
     // fake = G(z), outside any tape: D's update does not differentiate through it (fake.detach()).
     const fake = tf.tidy(() => G.apply(z, train));
     // (1) Update D: maximize log(D(x)) + log(1 - D(G(z)))
@@ -123,17 +123,21 @@ function peakRssMB() {
     z.dispose();
   };
 
-  if (values.profile) return profile(step);
+  if (values.profile) return profile(step, () => tf.randomNormal([B, ...zShape]));
 
   step(); // warm-up, as the reference
   const before = tf.memory().numTensors;
   const times = [];
+  // CPU time (all threads) too: steadier than wall time when other processes share the cores.
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < Number(values.iters); i++) {
+    const z = tf.randomNormal([B, ...zShape]);
     const t = performance.now();
-    step();
+    step(z);
     // Nothing above waits for the backend's results; aten runs synchronously, so the step is done here.
     times.push((performance.now() - t) / 1000);
   }
+  const cpu = process.cpuUsage(cpu0);
   if (tf.memory().numTensors !== before) throw new Error(`tensors leaked: ${before} -> ${tf.memory().numTensors}`);
   times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)];
@@ -143,6 +147,7 @@ function peakRssMB() {
     seconds_per_iter: Number(median.toFixed(4)), images_per_second: Number((B / median).toFixed(2)),
     gflop_per_iter: Number((flops / 1e9).toFixed(2)), gflops: Number((flops / 1e9 / median).toFixed(1)),
     peak_rss_mb: Math.round(peakRssMB()),
+    cpu_seconds_per_iter: Number(((cpu.user + cpu.system) / 1e6 / Number(values.iters)).toFixed(3)),
   }));
 })().catch((e) => {
   console.error(e);
@@ -150,7 +155,7 @@ function peakRssMB() {
 });
 
 /** Per-kernel calls and time of a few steps, the time outside kernels, what lazy evaluation did, memory. */
-function profile(step) {
+function profile(step, noise) {
   const stats = new Map();
   let on = false;
   let inKernel = 0;
@@ -180,9 +185,13 @@ function profile(step) {
   const N = 3;
   const native = require('../dist/engine/native.js').loadNative();
   const lazy0 = native.ok ? native.aten.lazyStats() : undefined;
-  const t0 = performance.now();
-  for (let i = 0; i < N; i++) step();
-  const total = (performance.now() - t0) / N;
+  let total = 0;
+  for (let i = 0; i < N; i++) {
+    const z = noise();
+    const t0 = performance.now();
+    step(z);
+    total += (performance.now() - t0) / N;
+  }
   let ksum = 0;
   let calls = 0;
   const byKernel = new Map();
@@ -201,7 +210,7 @@ function profile(step) {
     const l = native.aten.lazyStats();
     const d = (k) => ((l[k] - lazy0[k]) / N).toFixed(k.endsWith('Ms') ? 1 : 0);
     console.log(`lazy expressions per step: ${d('expressions')} made, ${d('evaluated')} evaluated (${d('settled')} because an operand was released, ${d('dropped')} dropped again), ` +
-      `${d('reductions')} reduced; ${d('blocks')} blocks, ${d('blockOps')} block ops (${d('slowOps')} by ATen), ${d('gathers')} operand blocks gathered; ${d('evaluateMs')} ms (settling ${d('settleMs')} ms, inside the kernel times below)`);
+      `${d('reductions')} reduced in ${d('reductionPasses')} passes; ${d('blocks')} blocks, ${d('blockOps')} block ops (${d('slowOps')} by ATen), ${d('gathers')} operand blocks gathered; ${d('evaluateMs')} ms (settling ${d('settleMs')} ms, inside the kernel times below)`);
     const a = native.aten.allocatorStats();
     console.log(`allocator: peak mapped ${(a.peakMappedBytes / 1e6).toFixed(0)} MB (peak live ${(a.peakLiveBytes / 1e6).toFixed(0)} MB), mapped now ${(a.mappedBytes / 1e6).toFixed(0)} MB, malloc ${(a.mallocBytes / 1e6).toFixed(0)} MB`);
   }

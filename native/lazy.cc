@@ -44,10 +44,18 @@ const int64_t cacheBytes = [] {
   const char* env = std::getenv("DCGAN_LAZY_CACHE_MB");  // 0: keep only the most recent (tests)
   return (env ? std::max<int64_t>(0, std::strtoll(env, nullptr, 10)) : int64_t(32)) << 20;
 }();
-// Evaluated expressions that still have their operands, oldest first.
+// Evaluated expressions that still have their operands, oldest first (and some entries since gone), and
+// the bytes of their values.
 std::deque<std::weak_ptr<Node>>& Evaluated() {
   static std::deque<std::weak_ptr<Node>> list;
   return list;
+}
+size_t cachedBytes = 0;
+
+// The node's value no longer counts as droppable (committed, dropped or destroyed).
+void Uncache(Node& n) {
+  cachedBytes -= n.cacheBytes;
+  n.cacheBytes = 0;
 }
 const bool debug = [] {
   const char* env = std::getenv("DCGAN_LAZY_DEBUG");
@@ -254,9 +262,10 @@ void AddRows(const float* v, int64_t rows, int64_t width, double* acc) {
 // each after its operands, with buffers reused once a value's last reader has run.
 class Program {
  public:
-  Program(const Node& root, const Plan& plan, bool rootInPlace) : plan_(plan) {
-    root_ = Compile(&root);
-    if (steps_.empty()) rootInPlace = false;
+  // One root, which may be computed straight into the result (rootInPlace), or several (reductions).
+  Program(const std::vector<const Node*>& roots, const Plan& plan, bool rootInPlace) : plan_(plan) {
+    for (const Node* r : roots) roots_.push_back(Compile(r));
+    if (steps_.empty() || roots_.size() != 1) rootInPlace = false;
     AssignBuffers(rootInPlace);
   }
 
@@ -283,8 +292,9 @@ class Program {
     return s;
   }
 
-  // Runs blocks [begin, end) on this thread. With `out`, the root's values go straight into it (the
-  // result's elements); `emit(block, values, offset, len, start, lens)` then sees them there.
+  // Runs blocks [begin, end) on this thread. With `out` (one root), the root's values go straight into
+  // it (the result's elements). `emit(values, offset, len, start, lens, blockShape)` then sees each block's
+  // root values (one pointer per root).
   template <class Emit>
   void Run(int64_t begin, int64_t end, float* out, Emit emit) const {
     const int64_t maxLen = plan_.maxLen();
@@ -304,6 +314,7 @@ class Program {
     }
     std::vector<const float*> slot(slots_.size());
     std::vector<const float*> in;
+    std::vector<const float*> results(roots_.size());
     for (int64_t c = begin; c < end; ++c) {
       const int64_t offset = plan_.block(c, start.data(), len.data());
       const int64_t n = k < 0 ? 1 : len[k] * plan_.inner;
@@ -335,9 +346,12 @@ class Program {
         }
         slot[stepSlot_[i]] = dst;
       }
-      const float* result = slot[root_];
-      if (out != nullptr && result != out + offset) std::memcpy(out + offset, result, static_cast<size_t>(n) * sizeof(float));
-      emit(out != nullptr ? out + offset : result, offset, n, start.data(), len.data(), blockShape);
+      for (size_t r = 0; r < roots_.size(); ++r) results[r] = slot[roots_[r]];
+      if (out != nullptr) {
+        if (results[0] != out + offset) std::memcpy(out + offset, results[0], static_cast<size_t>(n) * sizeof(float));
+        results[0] = out + offset;
+      }
+      emit(results, offset, n, start.data(), len.data(), blockShape);
     }
   }
 
@@ -360,7 +374,9 @@ class Program {
     auto it = slotOf_.find(n);
     if (it != slotOf_.end()) return it->second;
     int s;
-    if (!n->lazy()) {
+    if (!n->lazy() || n->reduction()) {
+      // A reduction is not elementwise: it is evaluated before the program is made (PrepareOperands).
+      if (n->lazy()) throw std::logic_error("a lazy reduction inside an expression was not evaluated first");
       s = AddOperand(n);
     } else if (n->op == FastOp::kIdentity) {
       s = Compile(n->operands[0].get());
@@ -400,7 +416,7 @@ class Program {
       // block starts at a multiple of its period.
       const int64_t offset = rank - v.dim();
       int64_t j = offset;
-      while (j < rank && v.size(j - offset) == 1 && plan_.shape[j] != 1) ++j;
+      while (j < rank && v.size(j - offset) == 1) ++j;
       bool trailing = j > plan_.k;
       for (int64_t d = j; d < rank && trailing; ++d) trailing = v.size(d - offset) == plan_.shape[d];
       if (trailing) o.source = Source::kFilled;
@@ -420,24 +436,25 @@ class Program {
     for (size_t i = 0; i < steps_.size(); ++i) {
       for (int s : steps_[i].in) lastUse[s] = static_cast<int>(i);
     }
-    lastUse[root_] = std::numeric_limits<int>::max();
+    for (int r : roots_) lastUse[r] = std::numeric_limits<int>::max();
     std::vector<int> freeBuffers;
     for (size_t i = 0; i < steps_.size(); ++i) {
       Step& st = steps_[i];
-      // Operands read for the last time free their buffers first: a loop may write where it reads.
-      for (int s : st.in) {
-        if (!slots_[s].operand && lastUse[s] == static_cast<int>(i)) {
-          int b = steps_[slots_[s].index].buffer;
-          if (b >= 0 && std::find(freeBuffers.begin(), freeBuffers.end(), b) == freeBuffers.end()) freeBuffers.push_back(b);
-        }
-      }
-      if (rootInPlace && stepSlot_[i] == root_) {
+      if (rootInPlace && stepSlot_[i] == roots_[0]) {
         st.buffer = -1;
       } else if (!freeBuffers.empty()) {
         st.buffer = freeBuffers.back();
         freeBuffers.pop_back();
       } else {
         st.buffer = buffers_++;
+      }
+      // Then operands read for the last time free their buffers: a loop never writes where it reads (its
+      // pointers are __restrict, which lets it vectorise without overlap checks).
+      for (int s : st.in) {
+        if (!slots_[s].operand && lastUse[s] == static_cast<int>(i)) {
+          int b = steps_[slots_[s].index].buffer;
+          if (b >= 0 && std::find(freeBuffers.begin(), freeBuffers.end(), b) == freeBuffers.end()) freeBuffers.push_back(b);
+        }
       }
     }
   }
@@ -448,7 +465,7 @@ class Program {
   std::vector<int> stepSlot_;
   std::vector<Slot> slots_;
   std::unordered_map<const Node*, int> slotOf_;
-  int root_ = -1;
+  std::vector<int> roots_;
   int buffers_ = 0;
 };
 
@@ -462,6 +479,150 @@ class Timer {
   double& ms_;
   std::chrono::steady_clock::time_point t0_;
 };
+
+// Reductions not evaluated yet, oldest first.
+std::deque<std::weak_ptr<Node>>& Pending() {
+  static std::deque<std::weak_ptr<Node>> list;
+  return list;
+}
+
+// Whether an expression reads a reduction not evaluated yet.
+bool ReadsPendingReduction(const Node& n) {
+  for (const auto& o : n.operands) {
+    if (!o->lazy()) continue;
+    if (o->reduction() || ReadsPendingReduction(*o)) return true;
+  }
+  return false;
+}
+
+// Evaluates the reductions an expression reads (operands of a program, not computed block by block).
+void PrepareOperands(const Node& n) {
+  for (const auto& o : n.operands) {
+    if (!o->lazy()) continue;
+    if (o->reduction()) Materialize(*o);
+    else PrepareOperands(*o);
+  }
+}
+
+// One reduction of a pass: where its input's block values go.
+struct ReductionJob {
+  Node* node;
+  std::vector<bool> reduced;
+  std::vector<int64_t> dims, keepShape;
+  int64_t count = 1;                           // elements summed into each result
+  bool rows = false;                           // the row loop (reduced dims lead, kept dims trail after the cut)
+  int64_t width = 1;                           // kept elements per row
+  std::vector<std::vector<double>> sums;       // per thread (rows)
+  std::vector<at::Tensor> acc;                 // per thread (otherwise)
+};
+
+// Evaluates `target` and every other pending reduction of an expression of the same shape that reads no
+// pending reduction itself, in one pass over the blocks of their expressions.
+void EvaluateReductions(Node& target) {
+  const std::vector<int64_t> inputShape = target.operands[0]->shape;
+  std::vector<std::shared_ptr<Node>> batch{target.shared_from_this()};
+  for (const auto& w : Pending()) {
+    auto r = w.lock();
+    if (!r || r.get() == &target || !r->lazy() || r->operands[0]->shape != inputShape) continue;
+    const Node& input = *r->operands[0];
+    if (!(input.lazy() && input.reduction()) && !ReadsPendingReduction(input)) batch.push_back(r);
+  }
+  // Reductions the target's expression reads are evaluated first (each with its own batch).
+  for (const auto& r : batch) {
+    Node& input = *r->operands[0];
+    if (input.lazy() && input.reduction()) Materialize(input);
+    else if (input.lazy()) PrepareOperands(input);
+  }
+  batch.erase(std::remove_if(batch.begin(), batch.end(), [](const std::shared_ptr<Node>& r) { return !r->lazy(); }), batch.end());
+  if (batch.empty()) return;
+  Timer timer(Stats().evaluateMs);
+  Plan plan(inputShape);
+  const int64_t rank = static_cast<int64_t>(inputShape.size());
+  const int threads = std::max(1, at::get_num_threads());
+  std::vector<ReductionJob> jobs;
+  std::vector<const Node*> roots;
+  for (const auto& r : batch) {
+    ReductionJob j;
+    j.node = r.get();
+    j.reduced.assign(rank, false);
+    for (int64_t a : r->axes) j.reduced[a] = true;
+    j.keepShape = inputShape;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (!j.reduced[d]) continue;
+      j.count *= inputShape[d];
+      j.keepShape[d] = 1;
+      j.dims.push_back(d);
+    }
+    int64_t firstKept = rank;
+    for (int64_t d = rank - 1; d >= 0 && !j.reduced[d]; --d) firstKept = d;
+    j.rows = plan.count > 0 && firstKept > plan.k;
+    for (int64_t d = 0; d < firstKept && j.rows; ++d) j.rows = j.reduced[d];
+    j.width = Numel(at::IntArrayRef(inputShape).slice(firstKept));
+    if (j.rows) j.sums.resize(threads);
+    else j.acc.resize(threads);
+    jobs.push_back(std::move(j));
+    roots.push_back(r->operands[0].get());
+  }
+  if (plan.count > 0) {
+    Program program(roots, plan, /*rootInPlace=*/false);
+    at::parallel_for(0, plan.count, 1, [&](int64_t begin, int64_t end) {
+      const int t = at::get_thread_num();
+      for (ReductionJob& j : jobs) {
+        if (j.rows && j.sums[t].empty()) j.sums[t].assign(j.width, 0.0);
+        if (!j.rows && !j.acc[t].defined()) j.acc[t] = at::zeros(j.keepShape, at::TensorOptions().dtype(at::kFloat));
+      }
+      program.Run(begin, end, nullptr, [&](const std::vector<const float*>& values, int64_t, int64_t n, const int64_t* start,
+                                           const int64_t* len, const std::vector<int64_t>& blockShape) {
+        for (size_t k = 0; k < jobs.size(); ++k) {
+          ReductionJob& j = jobs[k];
+          if (j.rows) {
+            AddRows(values[k], n / j.width, j.width, j.sums[t].data());
+            continue;
+          }
+          at::Tensor v = at::from_blob(const_cast<float*>(values[k]), blockShape, at::TensorOptions().dtype(at::kFloat));
+          at::Tensor dst = j.acc[t];
+          for (int64_t d = 0; d <= plan.k; ++d) {
+            if (!j.reduced[d]) dst = dst.narrow(d, start[d], len[d]);
+          }
+          dst.add_(at::sum(v, j.dims, /*keepdim=*/true));
+        }
+      });
+    });
+    Stats().blocks += plan.count;
+    Stats().blockOps += plan.count * program.ops();
+    Stats().slowOps += plan.count * program.slowOps();
+    Stats().gathers += plan.count * program.gathers();
+    if (debug) fprintf(stderr, "lazy: %s %zu reductions %s\n", c10::str(inputShape).c_str(), jobs.size(), program.Describe().c_str());
+  }
+  for (ReductionJob& j : jobs) {
+    at::Tensor out;
+    if (j.rows) {
+      std::vector<double> total(j.width, 0.0);
+      for (const auto& t : j.sums) {
+        for (size_t i = 0; i < t.size(); ++i) total[i] += t[i];
+      }
+      out = at::empty(j.keepShape, at::TensorOptions().dtype(at::kFloat));
+      float* o = out.data_ptr<float>();
+      for (int64_t i = 0; i < j.width; ++i) o[i] = static_cast<float>(j.node->mean ? total[i] / static_cast<double>(j.count) : total[i]);
+    } else {
+      for (const at::Tensor& a : j.acc) {
+        if (a.defined()) out = out.defined() ? out.add_(a) : a;
+      }
+      if (!out.defined()) out = at::zeros(j.keepShape, at::TensorOptions().dtype(at::kFloat));
+      if (j.node->mean) out.div_(static_cast<double>(j.count));
+    }
+    // A small result: kept for good, its expression let go.
+    j.node->value = out.reshape(j.node->shape);
+    j.node->operands.clear();
+    ++Stats().reductions;
+  }
+  ++Stats().reductionPasses;
+  auto& pending = Pending();
+  pending.erase(std::remove_if(pending.begin(), pending.end(), [](const std::weak_ptr<Node>& w) {
+    auto r = w.lock();
+    return !r || !r->lazy();
+  }), pending.end());
+}
 
 int64_t TreeSize(const std::vector<std::shared_ptr<Node>>& operands) {
   int64_t size = 1;
@@ -519,14 +680,20 @@ std::shared_ptr<Node> LazyView(const std::shared_ptr<Node>& n, std::vector<int64
 
 const at::Tensor& Materialize(Node& n) {
   if (!n.lazy()) return n.value;
+  if (n.reduction()) {
+    EvaluateReductions(n);
+    return n.value;
+  }
+  PrepareOperands(n);
   Timer timer(Stats().evaluateMs);
   Plan plan(n.shape);
   at::Tensor out = at::empty(n.shape, at::TensorOptions().dtype(at::kFloat));
   if (plan.count > 0) {
-    Program program(n, plan, /*rootInPlace=*/true);
+    Program program({&n}, plan, /*rootInPlace=*/true);
     float* base = out.data_ptr<float>();
     at::parallel_for(0, plan.count, 1, [&](int64_t begin, int64_t end) {
-      program.Run(begin, end, base, [](const float*, int64_t, int64_t, const int64_t*, const int64_t*, const std::vector<int64_t>&) {});
+      program.Run(begin, end, base, [](const std::vector<const float*>&, int64_t, int64_t, const int64_t*, const int64_t*,
+                                       const std::vector<int64_t>&) {});
     });
     Stats().blocks += plan.count;
     Stats().blockOps += plan.count * program.ops();
@@ -536,32 +703,34 @@ const at::Tensor& Materialize(Node& n) {
   }
   n.value = out;
   ++Stats().evaluated;
+  n.cacheBytes = out.nbytes();
+  cachedBytes += n.cacheBytes;
   Evaluated().push_back(n.weak_from_this());
   return n.value;
 }
 
 const at::Tensor& Commit(Node& n) {
   Materialize(n);
+  Uncache(n);
   n.fn = nullptr;
   n.operands.clear();
   return n.value;
 }
 
+Node::~Node() { Uncache(*this); }
+
 void TrimCache() {
   auto& list = Evaluated();
-  // Forget what is gone or committed; count what is still droppable.
-  size_t total = 0;
+  if (cachedBytes <= static_cast<size_t>(cacheBytes) && list.size() < 4096) return;
+  // Forget what is gone or committed.
   std::deque<std::weak_ptr<Node>> kept;
   for (auto& w : list) {
-    if (auto n = w.lock(); n && n->cached()) {
-      total += n->value.storage().nbytes();
-      kept.push_back(std::move(w));
-    }
+    if (auto n = w.lock(); n && n->cached()) kept.push_back(std::move(w));
   }
   list.swap(kept);
-  while (list.size() > 1 && total > static_cast<size_t>(cacheBytes)) {
+  while (list.size() > 1 && cachedBytes > static_cast<size_t>(cacheBytes)) {
     if (auto n = list.front().lock(); n && n->cached()) {
-      total -= n->value.storage().nbytes();
+      Uncache(*n);
       n->value = at::Tensor();
       ++Stats().dropped;
     }
@@ -569,89 +738,26 @@ void TrimCache() {
   }
 }
 
-at::Tensor LazyReduce(const Node& n, std::vector<int64_t> axes, bool keepDims, bool mean) {
-  Timer timer(Stats().evaluateMs);
-  const int64_t rank = static_cast<int64_t>(n.shape.size());
-  std::vector<bool> reduced(rank, false);
-  for (int64_t a : axes) reduced.at(a < 0 ? a + rank : a) = true;
-  std::vector<int64_t> keepShape = n.shape, outShape, dims;
-  int64_t count = 1;
+std::shared_ptr<Node> LazyReduction(std::shared_ptr<Node> x, std::vector<int64_t> axes, bool keepDims, bool mean) {
+  const int64_t rank = static_cast<int64_t>(x->shape.size());
+  for (int64_t& a : axes) a = a < 0 ? a + rank : a;
+  std::sort(axes.begin(), axes.end());
+  axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
+  std::vector<int64_t> shape;
   for (int64_t d = 0; d < rank; ++d) {
-    if (reduced[d]) {
-      count *= n.shape[d];
-      keepShape[d] = 1;
-      dims.push_back(d);
-      if (keepDims) outShape.push_back(1);
-    } else {
-      outShape.push_back(n.shape[d]);
-    }
+    bool reduced = std::binary_search(axes.begin(), axes.end(), d);
+    if (!reduced) shape.push_back(x->shape[d]);
+    else if (keepDims) shape.push_back(1);
   }
-  Plan plan(n.shape);
-  // The reduced dims lead and the kept ones trail, all after the cut dims (TF.js's batch norm and moments:
-  // every axis but the channels; or every axis): a block is rows of the kept values, summed row by row
-  // into per-thread double accumulators by one loop.
-  int64_t firstKept = rank;
-  for (int64_t d = rank - 1; d >= 0 && !reduced[d]; --d) firstKept = d;
-  bool rows = plan.count > 0 && firstKept > plan.k;
-  for (int64_t d = 0; d < firstKept && rows; ++d) rows = reduced[d];
-  at::Tensor out;
-  if (rows) {
-    const int64_t width = Numel(at::IntArrayRef(n.shape).slice(firstKept));
-    std::vector<std::vector<double>> sums(std::max(1, at::get_num_threads()));
-    Program program(n, plan, /*rootInPlace=*/false);
-    at::parallel_for(0, plan.count, 1, [&](int64_t begin, int64_t end) {
-      std::vector<double>& mine = sums.at(at::get_thread_num());
-      if (mine.empty()) mine.assign(width, 0.0);
-      program.Run(begin, end, nullptr, [&](const float* values, int64_t, int64_t count, const int64_t*, const int64_t*,
-                                           const std::vector<int64_t>&) { AddRows(values, count / width, width, mine.data()); });
-    });
-    Stats().blocks += plan.count;
-    Stats().blockOps += plan.count * program.ops();
-    Stats().slowOps += plan.count * program.slowOps();
-    Stats().gathers += plan.count * program.gathers();
-    if (debug) fprintf(stderr, "lazy: %s %s\n", c10::str(n.shape).c_str(), program.Describe().c_str());
-    std::vector<double> total(width, 0.0);
-    for (const auto& t : sums) {
-      for (size_t i = 0; i < t.size(); ++i) total[i] += t[i];
-    }
-    out = at::empty(keepShape, at::TensorOptions().dtype(at::kFloat));
-    float* o = out.data_ptr<float>();
-    for (int64_t i = 0; i < width; ++i) o[i] = static_cast<float>(mean ? total[i] / static_cast<double>(count) : total[i]);
-    ++Stats().reductions;
-    return out.reshape(outShape);
-  }
-  // Otherwise each block's partial sum (ATen) adds into a per-thread accumulator of the kept shape.
-  std::vector<at::Tensor> acc(std::max(1, at::get_num_threads()));
-  if (plan.count > 0) {
-    Program program(n, plan, /*rootInPlace=*/false);
-    at::parallel_for(0, plan.count, 1, [&](int64_t begin, int64_t end) {
-      at::Tensor& mine = acc.at(at::get_thread_num());
-      if (!mine.defined()) mine = at::zeros(keepShape, at::TensorOptions().dtype(at::kFloat));
-      program.Run(begin, end, nullptr, [&](const float* values, int64_t, int64_t, const int64_t* start, const int64_t* len,
-                                           const std::vector<int64_t>& blockShape) {
-        at::Tensor v = at::from_blob(const_cast<float*>(values), blockShape, at::TensorOptions().dtype(at::kFloat));
-        at::Tensor part = dims.empty() ? v : at::sum(v, dims, /*keepdim=*/true);
-        at::Tensor dst = mine;
-        for (int64_t d = 0; d <= plan.k; ++d) {
-          if (!reduced[d]) dst = dst.narrow(d, start[d], len[d]);
-        }
-        dst.add_(part);
-      });
-    });
-    Stats().blocks += plan.count;
-    Stats().blockOps += plan.count * program.ops();
-    Stats().slowOps += plan.count * program.slowOps();
-    Stats().gathers += plan.count * program.gathers();
-    if (debug) fprintf(stderr, "lazy: %s %s\n", c10::str(n.shape).c_str(), program.Describe().c_str());
-  }
-  for (const at::Tensor& a : acc) {
-    if (!a.defined()) continue;
-    out = out.defined() ? out.add_(a) : a;
-  }
-  if (!out.defined()) out = at::zeros(keepShape, at::TensorOptions().dtype(at::kFloat));
-  if (mean) out.div_(static_cast<double>(count));
-  ++Stats().reductions;
-  return out.reshape(outShape);
+  auto n = std::make_shared<Node>();
+  n->operands = {std::move(x)};
+  n->axes = std::move(axes);
+  n->keepDims = keepDims;
+  n->mean = mean;
+  n->shape = std::move(shape);
+  n->serial = nextSerial++;
+  Pending().push_back(n);
+  return n;
 }
 
 bool HoldsReleasedTensor(const Node& n) {

@@ -44,10 +44,18 @@ struct Node : std::enable_shared_from_this<Node> {
   std::vector<std::shared_ptr<Node>> operands;   // its operands (kept while the value may be dropped)
   std::vector<int64_t> shape;                    // of the value, known before it exists
   int64_t size = 1;                              // nodes of the expression tree (shared ones per use)
+  // A reduction (not elementwise): the sum or mean of operands[0] over `axes` (sorted, not empty), evaluated
+  // in one pass with the other reductions pending on expressions of the same shape.
+  std::vector<int64_t> axes;
+  bool keepDims = false;
+  bool mean = false;
   int handles = 0;                               // TensorTable handles on this node
+  size_t cacheBytes = 0;                         // value bytes counted in the cache of evaluated expressions
   uint64_t serial = 0;                           // creation order
+  ~Node();
   bool lazy() const { return !value.defined(); }
   bool cached() const { return value.defined() && !operands.empty(); }
+  bool reduction() const { return !axes.empty(); }
   at::ScalarType dtype() const { return lazy() ? at::kFloat : value.scalar_type(); }
   int64_t numel() const;
 };
@@ -83,8 +91,10 @@ const at::Tensor& Commit(Node& n);
 // references to its inputs' values while it runs.
 void TrimCache();
 
-// Sum (or mean) over `axes` of an expression, computed block by block without storing it.
-at::Tensor LazyReduce(const Node& n, std::vector<int64_t> axes, bool keepDims, bool mean);
+// Sum (or mean) over `axes` of an expression, computed block by block without storing it, when first read:
+// with every other pending reduction of an expression of the same shape, in one pass (TF.js's batch-norm
+// gradient takes four sums of expressions that share most of their operands).
+std::shared_ptr<Node> LazyReduction(std::shared_ptr<Node> x, std::vector<int64_t> axes, bool keepDims, bool mean);
 
 // Whether the expression reads, directly or through other expressions, a tensor that no handle holds
 // any more and that is large: committing the expression lets that memory go.
@@ -102,6 +112,7 @@ struct LazyStats {
   uint64_t evaluated = 0;       // expressions computed (and kept, for a while at least)
   uint64_t dropped = 0;         // evaluated values dropped by TrimCache
   uint64_t reductions = 0;      // sums / means computed from expressions without storing them
+  uint64_t reductionPasses = 0; // passes that computed them
   uint64_t settled = 0;         // expressions evaluated because a tensor they read was released
   uint64_t blocks = 0;          // blocks evaluated
   uint64_t blockOps = 0;        // expression nodes computed on a block

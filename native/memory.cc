@@ -206,6 +206,7 @@ Napi::Value LazyStatsBinding(const Napi::CallbackInfo& info) {
   o.Set("evaluated", static_cast<double>(s.evaluated));
   o.Set("dropped", static_cast<double>(s.dropped));
   o.Set("reductions", static_cast<double>(s.reductions));
+  o.Set("reductionPasses", static_cast<double>(s.reductionPasses));
   o.Set("settled", static_cast<double>(s.settled));
   o.Set("blocks", static_cast<double>(s.blocks));
   o.Set("blockOps", static_cast<double>(s.blockOps));
@@ -241,7 +242,7 @@ Napi::Value RandomNormal(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitMemory(Napi::Env env, Napi::Object exports) {
-  Export(env, exports, "upload", Upload);
+  Export(env, exports, "upload", Upload, false);  // reads no tensor: settling and trimming can wait
   Export(env, exports, "download", Download);
   Export(env, exports, "release", Release, false);
   Export(env, exports, "liveTensors", LiveTensors, false);

@@ -47,7 +47,7 @@ const std::unordered_map<std::string, Reduction>& Reductions() {
 
 // reduce(op: ReduceOp, x: handle, axes: number[], keepDims: boolean, dtype: DType): handle
 // An empty axes list reduces nothing (a copy), as in TF.js. The sum or mean of a lazy expression is
-// computed block by block from its operands, without storing it.
+// computed block by block from its operands, without storing it, when first read (lazy.h).
 Napi::Value Reduce(const Napi::CallbackInfo& info) {
   std::string op = StringArg(info, 0);
   auto it = Reductions().find(op);
@@ -57,7 +57,7 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
   at::ScalarType dtype = DtypeArg(info, 4);
   std::shared_ptr<Node> xn = NodeArg(info, 1);
   if (xn->lazy() && !axes.empty() && dtype == at::kFloat && (op == "Sum" || op == "Mean")) {
-    return Return(info.Env(), LazyReduce(*xn, axes, keep, op == "Mean"));
+    return ReturnNode(info.Env(), LazyReduction(xn, axes, keep, op == "Mean"));
   }
   const at::Tensor& x = InputArg(info, 1);
   if (axes.empty()) return Return(info.Env(), x.to(dtype).clone());

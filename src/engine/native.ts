@@ -58,7 +58,7 @@ export interface NativeAten {
   /** Whether a handle is a lazy expression not evaluated yet. */
   isLazy(x: Handle): boolean;
   lazyStats(): {
-    enabled: boolean; expressions: number; evaluated: number; dropped: number; reductions: number; settled: number; pending: number;
+    enabled: boolean; expressions: number; evaluated: number; dropped: number; reductions: number; reductionPasses: number; settled: number; pending: number;
     blocks: number; blockOps: number; slowOps: number; gathers: number; evaluateMs: number; settleMs: number;
   };
   // elementwise.cc
