@@ -38,11 +38,13 @@ bool enabled = [] {
 const int64_t lazyMin = EnvInt("DCGAN_LAZY_MIN_ELEMENTS", 32768);
 // Elements per block: 16384 float32 values (64 KiB) per buffer keep a block's few live buffers in L2.
 const int64_t blockElements = EnvInt("DCGAN_LAZY_BLOCK", 16384);
-// Evaluated values kept beyond the most recent one: enough for the two kernels of a convolution's
-// gradient to read the same dy, little next to a training step's memory.
+// The two most recently evaluated values are always kept (the two kernels of a convolution's gradient read
+// the same dy one after the other); older ones up to this many bytes, beyond which they are dropped and
+// computed again if read again: memory TF.js's tape would otherwise hold until the backward pass ends.
+constexpr size_t kKeepRecent = 2;
 const int64_t cacheBytes = [] {
-  const char* env = std::getenv("DCGAN_LAZY_CACHE_MB");  // 0: keep only the most recent (tests)
-  return (env ? std::max<int64_t>(0, std::strtoll(env, nullptr, 10)) : int64_t(32)) << 20;
+  const char* env = std::getenv("DCGAN_LAZY_CACHE_MB");
+  return (env ? std::max<int64_t>(0, std::strtoll(env, nullptr, 10)) : int64_t(8)) << 20;
 }();
 // Evaluated expressions that still have their operands, oldest first (and some entries since gone), and
 // the bytes of their values.
@@ -374,9 +376,9 @@ class Program {
     auto it = slotOf_.find(n);
     if (it != slotOf_.end()) return it->second;
     int s;
-    if (!n->lazy() || n->reduction()) {
-      // A reduction is not elementwise: it is evaluated before the program is made (PrepareOperands).
-      if (n->lazy()) throw std::logic_error("a lazy reduction inside an expression was not evaluated first");
+    if (!n->lazy() || n->barrier()) {
+      // A reduction or reshape is not elementwise: it is evaluated before the program is made (PrepareOperands).
+      if (n->lazy()) throw std::logic_error("a lazy reduction or reshape inside an expression was not evaluated first");
       s = AddOperand(n);
     } else if (n->op == FastOp::kIdentity) {
       s = Compile(n->operands[0].get());
@@ -486,7 +488,7 @@ std::deque<std::weak_ptr<Node>>& Pending() {
   return list;
 }
 
-// Whether an expression reads a reduction not evaluated yet.
+// Whether an expression reads a reduction not evaluated yet (directly, or through a reshape).
 bool ReadsPendingReduction(const Node& n) {
   for (const auto& o : n.operands) {
     if (!o->lazy()) continue;
@@ -495,11 +497,14 @@ bool ReadsPendingReduction(const Node& n) {
   return false;
 }
 
-// Evaluates the reductions an expression reads (operands of a program, not computed block by block).
+// Evaluates the reductions and reshapes an expression reads: they are operands of its program, not
+// computed block by block.
 void PrepareOperands(const Node& n) {
-  for (const auto& o : n.operands) {
+  // A copy: evaluating a reduction may evaluate others with it and let go of their operands.
+  const std::vector<std::shared_ptr<Node>> operands = n.operands;
+  for (const auto& o : operands) {
     if (!o->lazy()) continue;
-    if (o->reduction()) Materialize(*o);
+    if (o->barrier()) Materialize(*o);
     else PrepareOperands(*o);
   }
 }
@@ -525,13 +530,14 @@ void EvaluateReductions(Node& target) {
     auto r = w.lock();
     if (!r || r.get() == &target || !r->lazy() || r->operands[0]->shape != inputShape) continue;
     const Node& input = *r->operands[0];
-    if (!(input.lazy() && input.reduction()) && !ReadsPendingReduction(input)) batch.push_back(r);
+    if (!(input.lazy() && input.barrier()) && !ReadsPendingReduction(input)) batch.push_back(r);
   }
   // Reductions the target's expression reads are evaluated first (each with its own batch).
   for (const auto& r : batch) {
-    Node& input = *r->operands[0];
-    if (input.lazy() && input.reduction()) Materialize(input);
-    else if (input.lazy()) PrepareOperands(input);
+    if (!r->lazy()) continue;  // evaluated meanwhile, with another batch
+    const std::shared_ptr<Node> input = r->operands[0];
+    if (input->lazy() && input->barrier()) Materialize(*input);
+    else if (input->lazy()) PrepareOperands(*input);
   }
   batch.erase(std::remove_if(batch.begin(), batch.end(), [](const std::shared_ptr<Node>& r) { return !r->lazy(); }), batch.end());
   if (batch.empty()) return;
@@ -678,12 +684,10 @@ std::shared_ptr<Node> LazyView(const std::shared_ptr<Node>& n, std::vector<int64
   return Lazy([](const std::vector<at::Tensor>& a) { return a[0]; }, {n}, std::move(shape), FastOp::kIdentity);
 }
 
-const at::Tensor& Materialize(Node& n) {
-  if (!n.lazy()) return n.value;
-  if (n.reduction()) {
-    EvaluateReductions(n);
-    return n.value;
-  }
+namespace {
+
+// The value of an elementwise expression, computed (not stored in the node).
+at::Tensor EvaluateElementwise(Node& n) {
   PrepareOperands(n);
   Timer timer(Stats().evaluateMs);
   Plan plan(n.shape);
@@ -701,12 +705,43 @@ const at::Tensor& Materialize(Node& n) {
     Stats().gathers += plan.count * program.gathers();
     if (debug) fprintf(stderr, "lazy: %s %s\n", c10::str(n.shape).c_str(), program.Describe().c_str());
   }
-  n.value = out;
+  return out;
+}
+
+// A node's value without storing it in the node when it is lazy.
+at::Tensor Evaluate(Node& n) {
+  if (!n.lazy()) return n.value;
+  if (n.reduction()) return Materialize(n);  // small, and evaluated with the other pending reductions
+  if (n.view) return Evaluate(*n.operands[0]).reshape(n.shape);
+  return EvaluateElementwise(n);
+}
+
+}  // namespace
+
+const at::Tensor& Materialize(Node& n) {
+  if (!n.lazy()) return n.value;
+  if (n.reduction()) {
+    EvaluateReductions(n);
+    return n.value;
+  }
+  // A reshape shares its operand's memory when the operand is stored; otherwise it owns what it computed.
+  const bool owns = !n.view || n.operands[0]->lazy();
+  n.value = Evaluate(n);
   ++Stats().evaluated;
-  n.cacheBytes = out.nbytes();
+  n.cacheBytes = owns ? n.value.nbytes() : 0;
   cachedBytes += n.cacheBytes;
   Evaluated().push_back(n.weak_from_this());
   return n.value;
+}
+
+std::shared_ptr<Node> LazyReshape(std::shared_ptr<Node> x, std::vector<int64_t> shape) {
+  auto n = std::make_shared<Node>();
+  n->operands = {std::move(x)};
+  n->view = true;
+  n->shape = std::move(shape);
+  n->serial = nextSerial++;
+  ++Stats().expressions;
+  return n;
 }
 
 const at::Tensor& Commit(Node& n) {
@@ -728,7 +763,7 @@ void TrimCache() {
     if (auto n = w.lock(); n && n->cached()) kept.push_back(std::move(w));
   }
   list.swap(kept);
-  while (list.size() > 1 && cachedBytes > static_cast<size_t>(cacheBytes)) {
+  while (list.size() > kKeepRecent && cachedBytes > static_cast<size_t>(cacheBytes)) {
     if (auto n = list.front().lock(); n && n->cached()) {
       Uncache(*n);
       n->value = at::Tensor();

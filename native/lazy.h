@@ -35,7 +35,8 @@ enum class FastOp : uint8_t {
 
 // A tensor (value, no operands), an expression not evaluated yet (operands, no value), or an evaluated
 // expression that keeps its operands while they live (both): the backend may then drop the value and
-// compute it again when needed (a cache of evaluated expressions, LRU, DCGAN_LAZY_CACHE_MB).
+// compute it again when needed (a cache of evaluated expressions, LRU: the two most recent and
+// DCGAN_LAZY_CACHE_MB more).
 struct Node : std::enable_shared_from_this<Node> {
   at::Tensor value;                              // a tensor, or an expression once evaluated
   LazyFn fn;                                     // an expression not yet evaluated: how to compute it
@@ -49,6 +50,8 @@ struct Node : std::enable_shared_from_this<Node> {
   std::vector<int64_t> axes;
   bool keepDims = false;
   bool mean = false;
+  // A reshape of operands[0] (not elementwise either: the element order is the same, the broadcasting not).
+  bool view = false;
   int handles = 0;                               // TensorTable handles on this node
   size_t cacheBytes = 0;                         // value bytes counted in the cache of evaluated expressions
   uint64_t serial = 0;                           // creation order
@@ -56,6 +59,8 @@ struct Node : std::enable_shared_from_this<Node> {
   bool lazy() const { return !value.defined(); }
   bool cached() const { return value.defined() && !operands.empty(); }
   bool reduction() const { return !axes.empty(); }
+  // Not elementwise: evaluated on its own before an expression reading it is.
+  bool barrier() const { return reduction() || view; }
   at::ScalarType dtype() const { return lazy() ? at::kFloat : value.scalar_type(); }
   int64_t numel() const;
 };
@@ -75,8 +80,10 @@ bool WantLazy(std::initializer_list<const Node*> operands, at::IntArrayRef shape
 std::shared_ptr<Node> Lazy(LazyFn fn, std::vector<std::shared_ptr<Node>> operands, std::vector<int64_t> shape,
                            FastOp op = FastOp::kNone, float param = 0);
 
-// The node with another shape that differs from its own only by leading 1s (what TF.js's batchNorm does
-// to 2-D inputs), still lazy.
+// A lazy reshape of an expression: its operand is computed when the reshape is read, into memory the
+// reshape owns (and may drop again, see TrimCache). LazyView is the cheaper case of a shape that differs
+// only by leading 1s (what TF.js's batchNorm does to 2-D inputs): still elementwise, fused with the rest.
+std::shared_ptr<Node> LazyReshape(std::shared_ptr<Node> x, std::vector<int64_t> shape);
 std::shared_ptr<Node> LazyView(const std::shared_ptr<Node>& n, std::vector<int64_t> shape);
 bool SameUpToLeadingOnes(at::IntArrayRef a, at::IntArrayRef b);
 
@@ -86,7 +93,7 @@ const at::Tensor& Materialize(Node& n);
 // The same, and the value is kept for good: the operands are let go. For code that may change the tensor
 // in place, and for a node that holds the last reference to a released tensor.
 const at::Tensor& Commit(Node& n);
-// Drops the least recently evaluated values beyond DCGAN_LAZY_CACHE_MB (default 32), keeping the most recent;
+// Drops the least recently evaluated values beyond DCGAN_LAZY_CACHE_MB (default 8), keeping the two most recent;
 // they are computed again from their operands if read again. Call between kernels only: a kernel holds
 // references to its inputs' values while it runs.
 void TrimCache();

@@ -8,13 +8,21 @@ namespace dcgan {
 namespace {
 
 // reshape(x: handle, shape: number[]): handle. Shares storage with x (tensors are immutable). A lazy
-// expression stays lazy when the shape is its own or differs only by leading 1s.
+// expression stays lazy (lazy.h: LazyView, LazyReshape).
 Napi::Value Reshape(const Napi::CallbackInfo& info) {
   std::vector<int64_t> shape = IntsArg(info, 1);
   std::shared_ptr<Node> xn = NodeArg(info, 0);
-  if (xn->lazy() && std::find(shape.begin(), shape.end(), -1) == shape.end()) {
+  if (xn->lazy()) {
+    // TF.js resolves -1 before the kernel; resolve it here too, should one come.
+    int64_t known = 1, missing = -1;
+    for (size_t d = 0; d < shape.size(); ++d) {
+      if (shape[d] == -1) missing = static_cast<int64_t>(d);
+      else known *= shape[d];
+    }
+    if (missing >= 0 && known > 0) shape[missing] = xn->numel() / known;
     if (shape == xn->shape) return ReturnNode(info.Env(), xn);
-    if (SameUpToLeadingOnes(shape, xn->shape)) return ReturnNode(info.Env(), LazyView(xn, shape));
+    if (SameUpToLeadingOnes(shape, xn->shape) && !xn->barrier()) return ReturnNode(info.Env(), LazyView(xn, shape));
+    return ReturnNode(info.Env(), LazyReshape(xn, shape));
   }
   return Return(info.Env(), InputArg(info, 0).reshape(shape));
 }

@@ -132,7 +132,7 @@ describe('lazy elementwise evaluation', () => {
     const y = tf.tidy(() => tf.sub(tf.mul(x, 3), 1));
     const first = Array.from(y.dataSync().slice(0, 1000));
     const dropped = aten.lazyStats().dropped;
-    // More than the 32 MB of evaluated values the backend keeps (DCGAN_LAZY_CACHE_MB), read one after another.
+    // More than the two most recent evaluated values and 8 MB (DCGAN_LAZY_CACHE_MB), read one after another.
     const others = [1, 2, 3].map((k) => tf.tidy(() => tf.add(x, k)));
     for (const o of others) o.dataSync();
     tf.tidy(() => tf.add(tf.scalar(1), 1));  // any kernel: the cache is trimmed between kernels
