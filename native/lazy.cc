@@ -150,6 +150,7 @@ struct Step {
   const Node* node;
   std::vector<int> in;       // value slots
   int buffer = -1;           // -1: the result itself (the root of a materialisation)
+  bool constant = false;     // reads only values that are the same in every block: computed once
 };
 
 // A value slot: an operand (>= 0 index into operands) or a step's result (index into steps).
@@ -271,10 +272,13 @@ class Program {
     AssignBuffers(rootInPlace);
   }
 
-  int64_t ops() const { return static_cast<int64_t>(steps_.size()); }
+  // Steps computed block by block (the constant ones run once per thread).
+  int64_t ops() const {
+    return std::count_if(steps_.begin(), steps_.end(), [](const Step& st) { return !st.constant; });
+  }
   int64_t slowOps() const {
     int64_t n = 0;
-    for (const Step& st : steps_) n += st.node->op == FastOp::kNone;
+    for (const Step& st : steps_) n += !st.constant && st.node->op == FastOp::kNone;
     return n;
   }
   int64_t gathers() const {
@@ -317,6 +321,15 @@ class Program {
     std::vector<const float*> slot(slots_.size());
     std::vector<const float*> in;
     std::vector<const float*> results(roots_.size());
+    for (size_t s = 0; s < slots_.size(); ++s) {
+      if (slots_[s].operand && operands_[slots_[s].index].source == Source::kFilled) slot[s] = buffer(operands_[slots_[s].index].buffer);
+    }
+    // Steps that read only such values: once, for a whole block's length (the same pattern in every block).
+    for (size_t i = 0; i < steps_.size(); ++i) {
+      if (!steps_[i].constant) continue;
+      Compute(steps_[i], slot, in, buffer(steps_[i].buffer), maxLen);
+      slot[stepSlot_[i]] = buffer(steps_[i].buffer);
+    }
     for (int64_t c = begin; c < end; ++c) {
       const int64_t offset = plan_.block(c, start.data(), len.data());
       const int64_t n = k < 0 ? 1 : len[k] * plan_.inner;
@@ -326,9 +339,7 @@ class Program {
         const Operand& o = operands_[slots_[s].index];
         if (o.source == Source::kDirect) {
           slot[s] = o.base + offset;
-        } else if (o.source == Source::kFilled) {
-          slot[s] = buffer(o.buffer);
-        } else {
+        } else if (o.source == Source::kGather) {
           float* dst = buffer(o.buffer);
           at::from_blob(dst, blockShape, at::TensorOptions().dtype(at::kFloat)).copy_(Cut(o.value, start.data(), len.data()));
           slot[s] = dst;
@@ -336,16 +347,9 @@ class Program {
       }
       for (size_t i = 0; i < steps_.size(); ++i) {
         const Step& st = steps_[i];
+        if (st.constant) continue;
         float* dst = st.buffer < 0 ? out + offset : buffer(st.buffer);
-        in.clear();
-        for (int s : st.in) in.push_back(slot[s]);
-        if (st.node->op != FastOp::kNone) {
-          FastLoop(st.node->op, st.node->param, in.data(), dst, n);
-        } else {
-          std::vector<at::Tensor> args;
-          for (const float* p : in) args.push_back(at::from_blob(const_cast<float*>(p), {n}, at::TensorOptions().dtype(at::kFloat)));
-          at::from_blob(dst, {n}, at::TensorOptions().dtype(at::kFloat)).copy_(st.node->fn(args));
-        }
+        Compute(st, slot, in, dst, n);
         slot[stepSlot_[i]] = dst;
       }
       for (size_t r = 0; r < roots_.size(); ++r) results[r] = slot[roots_[r]];
@@ -358,6 +362,19 @@ class Program {
   }
 
  private:
+  // One step on n elements: its loop, or its ATen op on the buffers.
+  static void Compute(const Step& st, const std::vector<const float*>& slot, std::vector<const float*>& in, float* dst, int64_t n) {
+    in.clear();
+    for (int s : st.in) in.push_back(slot[s]);
+    if (st.node->op != FastOp::kNone) {
+      FastLoop(st.node->op, st.node->param, in.data(), dst, n);
+      return;
+    }
+    std::vector<at::Tensor> args;
+    for (const float* p : in) args.push_back(at::from_blob(const_cast<float*>(p), {n}, at::TensorOptions().dtype(at::kFloat)));
+    at::from_blob(dst, {n}, at::TensorOptions().dtype(at::kFloat)).copy_(st.node->fn(args));
+  }
+
   // The block of v (aligned from the right with the result) broadcast to the block's shape.
   at::Tensor Cut(const at::Tensor& v, const int64_t* start, const int64_t* len) const {
     at::Tensor t = v;
@@ -433,6 +450,17 @@ class Program {
     for (Operand& o : operands_) {
       if (o.source != Source::kDirect) o.buffer = buffers_++;
     }
+    // Steps whose inputs are all the same in every block are constant, and keep their buffers.
+    std::vector<bool> constant(slots_.size(), false);
+    for (size_t s = 0; s < slots_.size(); ++s) {
+      constant[s] = slots_[s].operand && operands_[slots_[s].index].source == Source::kFilled;
+    }
+    for (size_t i = 0; i < steps_.size(); ++i) {
+      Step& st = steps_[i];
+      st.constant = std::all_of(st.in.begin(), st.in.end(), [&](int s) { return constant[s]; });
+      constant[stepSlot_[i]] = st.constant;
+      if (st.constant) st.buffer = buffers_++;
+    }
     // The last step reading each slot.
     std::vector<int> lastUse(slots_.size(), -1);
     for (size_t i = 0; i < steps_.size(); ++i) {
@@ -442,6 +470,7 @@ class Program {
     std::vector<int> freeBuffers;
     for (size_t i = 0; i < steps_.size(); ++i) {
       Step& st = steps_[i];
+      if (st.constant) continue;
       if (rootInPlace && stepSlot_[i] == roots_[0]) {
         st.buffer = -1;
       } else if (!freeBuffers.empty()) {
@@ -453,7 +482,7 @@ class Program {
       // Then operands read for the last time free their buffers: a loop never writes where it reads (its
       // pointers are __restrict, which lets it vectorise without overlap checks).
       for (int s : st.in) {
-        if (!slots_[s].operand && lastUse[s] == static_cast<int>(i)) {
+        if (!slots_[s].operand && !constant[s] && lastUse[s] == static_cast<int>(i)) {
           int b = steps_[slots_[s].index].buffer;
           if (b >= 0 && std::find(freeBuffers.begin(), freeBuffers.end(), b) == freeBuffers.end()) freeBuffers.push_back(b);
         }
