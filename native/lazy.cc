@@ -820,7 +820,16 @@ std::shared_ptr<Node> LazyReduction(std::shared_ptr<Node> x, std::vector<int64_t
   n->mean = mean;
   n->shape = std::move(shape);
   n->serial = nextSerial++;
-  Pending().push_back(n);
+  auto& pending = Pending();
+  // Sums nobody read before releasing them leave entries behind: forget those now and then.
+  // The limit doubles with the entries still alive, so the sweep costs O(1) per reduction on average.
+  static size_t sweepAt = 1024;
+  if (pending.size() >= sweepAt) {
+    pending.erase(std::remove_if(pending.begin(), pending.end(), [](const std::weak_ptr<Node>& w) { return w.expired(); }),
+                  pending.end());
+    sweepAt = std::max<size_t>(1024, 2 * pending.size());
+  }
+  pending.push_back(n);
   return n;
 }
 
