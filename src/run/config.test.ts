@@ -158,7 +158,7 @@ describe('config.json read back (checkSavedConfig)', () => {
     folder.writeConfig(cfg, info);
     expect(folder.readConfig()).toEqual({ config: cfg, info });
     writeFileSync(folder.configPath, JSON.stringify({ ...cfg, ...info, epochs: -2 }));
-    expect(configError(() => folder.readConfig())).toBe(`${folder.configPath}: 'epochs' must be at least 1, got -2`);
+    expect(configError(() => folder.readConfig())).toBe(`${folder.configPath}: 'epochs' must be at least 1, got -2; the file is damaged (restore it, or start a new run)`);
   });
 });
 
