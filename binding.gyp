@@ -7,6 +7,7 @@
         "native/allocator.cc",
         "native/binding.cc",
         "native/tensor_table.cc",
+        "native/lazy.cc",
         "native/memory.cc",
         "native/elementwise.cc",
         "native/reduce.cc",
@@ -15,7 +16,8 @@
         "native/pool.cc",
         "native/linalg.cc",
         "native/norm.cc",
-        "native/image.cc"
+        "native/image.cc",
+        "native/spectral.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -16,6 +16,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitNorm(env, exports);
   InitImage(env, exports);
   InitAllocator(env, exports);
+  InitSpectral(env, exports);
   return exports;
 }
 
