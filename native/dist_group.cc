@@ -420,14 +420,14 @@ void Group::Rendezvous(const std::function<void(int port)>& onListening) {
 
   // 6. Which connection leads to which peer: each rank publishes the local end of its connection to every
   // other; the far end Gloo names in an error is the peer's local end.
-  std::vector<sockaddr_storage> ends;
+  std::vector<std::pair<int, sockaddr_storage>> ends;
   std::ostringstream mine;
   const auto& ctx = pg->contexts().at(0);
   for (int r = 0; r < o.world; ++r) {
     if (r == o.rank) continue;
     auto* a = dynamic_cast<const ::gloo::transport::tcp::Address*>(&ctx->getPair(r)->address());
     if (!a) continue;
-    ends.push_back(a->getSockaddr());
+    ends.emplace_back(r, a->getSockaddr());
     mine << r << '\t' << a->str() << '\n';
   }
   storeCall("publishing connections", [&] { store_->set("ends/" + std::to_string(o.rank), Bytes(mine.str())); });
@@ -449,7 +449,11 @@ void Group::Rendezvous(const std::function<void(int port)>& onListening) {
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
-    localEnds_ = ends;
+    for (const auto& [r, local] : ends) {
+      for (const auto& [far, peer] : endpointRank) {
+        if (peer == r) connections_.push_back({local, far});
+      }
+    }
     endpointRank_ = endpointRank;
   }
   pg_ = pg;
@@ -636,14 +640,15 @@ void Group::Abort(const std::string& why) {
 }
 
 void Group::ShutdownSockets() {
-  // The Gloo connections' descriptors are private to Gloo; find them among this process's sockets by their
-  // local ends. shutdown() makes Gloo's event loop see the connection end and fail every pending operation.
-  std::vector<sockaddr_storage> ends;
+  // The Gloo connections' descriptors are private to Gloo; find them among this process's sockets by both
+  // ends (a port of a connection Gloo already closed may have been reused by another socket since).
+  // shutdown() makes Gloo's event loop see the connection end and fail every pending operation.
+  std::vector<Connection> conns;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    ends = localEnds_;
+    conns = connections_;
   }
-  if (ends.empty()) return;
+  if (conns.empty()) return;
   DIR* dir = opendir("/proc/self/fd");
   if (!dir) return;
   while (dirent* ent = readdir(dir)) {
@@ -653,11 +658,13 @@ void Group::ShutdownSockets() {
     sockaddr_storage ss{};
     socklen_t len = sizeof(ss);
     if (getsockname(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&ss), &len) != 0) continue;
-    for (const sockaddr_storage& e : ends) {
-      if (SameEndpoint(ss, e)) {
-        shutdown(static_cast<int>(fd), SHUT_RDWR);
-        break;
-      }
+    for (const Connection& conn : conns) {
+      if (!SameEndpoint(ss, conn.local)) continue;
+      sockaddr_storage peer{};
+      socklen_t plen = sizeof(peer);
+      if (getpeername(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&peer), &plen) != 0) break;
+      if (::gloo::transport::tcp::Address(peer).str() == conn.far) shutdown(static_cast<int>(fd), SHUT_RDWR);
+      break;
     }
   }
   closedir(dir);

@@ -133,8 +133,13 @@ class Group {
   std::vector<Peer> peers_;
   // "[ip]:port" as Gloo prints a connection's far end -> the rank at that end.
   std::map<std::string, int> endpointRank_;
-  // Local ends of this rank's connections to its peers (what Abort shuts down).
-  std::vector<sockaddr_storage> localEnds_;
+  // This rank's connections to its peers, by their two ends (what Abort shuts down): the local end, and
+  // the far end as Gloo prints it (the peer's published local end).
+  struct Connection {
+    sockaddr_storage local;
+    std::string far;
+  };
+  std::vector<Connection> connections_;
   std::atomic<bool> ready_{false};
 
   mutable std::mutex mu_;

@@ -157,6 +157,26 @@ async function loop(g: ProcessGroup, seconds: number): Promise<void> {
   say({ event: 'loop-ended', iterations: n });
 }
 
+// Rank 0 starts a collective rank 1 never joins, then aborts it; both destroy their group.
+async function abort(g: ProcessGroup): Promise<void> {
+  if (g.rank === 0) {
+    const t0 = Date.now();
+    const pending = g.allreduceValues(new Float32Array([1])).then(() => null, (e: unknown) => e);
+    await sleep(300);
+    const abortedAt = Date.now();
+    g.abort('stopping for the test');
+    const e = await pending;
+    say({ event: 'aborted', ...failure(e), afterAbortMs: Date.now() - abortedAt, waitedMs: Date.now() - t0 });
+    const later = await g.barrier().then(() => null, (x: unknown) => x);
+    say({ event: 'later', ...failure(later) });
+  } else {
+    await sleep(1500);
+  }
+  const t = Date.now();
+  await g.destroy();
+  say({ event: 'destroyed', ms: Date.now() - t, groups: (loadDist() as { dist: { distGroups(): number } }).dist.distGroups() });
+}
+
 async function main(): Promise<void> {
   const scenario = process.argv[2] ?? 'collectives';
   if (scenario === 'hold') {
@@ -191,7 +211,8 @@ async function main(): Promise<void> {
     await syncbn(g);
   }
   else if (scenario === 'loop') await loop(g, Number(process.env.LOOP_SECONDS ?? 30));
-  if (scenario !== 'loop') await g.destroy();
+  else if (scenario === 'abort') await abort(g);
+  if (scenario !== 'loop' && scenario !== 'abort') await g.destroy();
   say({ event: 'done' });
 }
 

@@ -101,6 +101,20 @@ describe.skipIf(!available)('failures', () => {
     expect(p0.stderr).not.toMatch(/core dumped|Aborted|terminate called/);
   });
 
+  it('aborts a pending collective at once; the broken group refuses more and is destroyed cleanly', async () => {
+    const [p0, p1] = await startGroup(worker, 'abort', 2, { DCGAN_DIST_TIMEOUT: '60' }) as [Proc, Proc];
+    const aborted = await p0.event('aborted');
+    expect(aborted.kind).toBe('aborted');
+    expect(aborted.message).toBe('allreduce (rank 0 of 2): aborted (stopping for the test)');
+    // The timeout is 60 s: the abort, not Gloo, ended the wait.
+    expect(aborted.afterAbortMs).toBeLessThan(2000);
+    expect((await p0.event('later')).message).toMatch(/^barrier \(rank 0 of 2\): the group failed earlier \(allreduce \(rank 0 of 2\): aborted/);
+    for (const p of [p0, p1]) {
+      expect((await p.event('destroyed')).groups).toBe(0);
+      expect((await p.exit()).code).toBe(0);
+    }
+  });
+
   it('detects a stopped peer within the configured timeout, the event loop ticking meanwhile', async () => {
     // 2 s per collective; the rendezvous may take longer on a loaded machine.
     const [p0, p1] = await startGroup(worker, 'loop', 2, { DCGAN_DIST_TIMEOUT: '2', DCGAN_DIST_RDZV_TIMEOUT: '60' }) as [Proc, Proc];
