@@ -51,7 +51,20 @@ async function time(g, f) {
     for (const h of [flat, ...tensors]) aten.release(h);
     results.push({ name: b.name, params, bytes: params * 4, tensors: tensors.length, flat: flatStats, coalesced });
   }
-  if (g.rank === 0) say({ event: 'results', results });
+  // Synchronized batch norm's per-layer collective: [world, 2C + 1] floats forward (C = 512, dcgan64's widest
+  // layer), blocking (allreduceSync), as the layer's call() will issue it.
+  const small = aten.fill([2, 2 * 512 + 1], 1, 'float32');
+  const ms = [];
+  for (let i = 0; i < 3; i++) g.allreduceHandlesSync([small], 'sum', true);
+  for (let i = 0; i < reps * 10; i++) {
+    await g.barrier();
+    const t = performance.now();
+    g.allreduceHandlesSync([small], 'sum', true);
+    ms.push(performance.now() - t);
+  }
+  aten.release(small);
+  const syncBn = { floats: 2 * (2 * 512 + 1), ...stats(ms) };
+  if (g.rank === 0) say({ event: 'results', results, syncBn });
   await g.destroy();
 })().catch((e) => {
   process.stderr.write(`bench/dist-worker.cjs: ${e.message}\n`);

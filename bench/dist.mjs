@@ -62,11 +62,11 @@ for (const net of values.nets.split(',')) {
 const w0 = worker(0, 0, buffers);
 const { port } = await w0.next('listening');
 const w1 = worker(1, port, buffers);
-const { results } = await w0.next('results');
+const { results, syncBn } = await w0.next('results');
 await Promise.all([w0.exited, w1.exited]);
 
 if (values.json) {
-  console.log(JSON.stringify({ world: 2, threads: 1, reps: Number(values.reps), results }));
+  console.log(JSON.stringify({ world: 2, threads: 1, reps: Number(values.reps), results, syncBn }));
 } else {
   console.log(`all-reduce on loopback, 2 processes x 1 thread, float32, median of ${values.reps} (min-max); GB/s = bytes / time (ring: 2(N-1)/N = 1 x the bytes cross per rank)`);
   console.log('buffer            params      MB  | flat, in place: ms (min-max)    GB/s | coalesced tensors: ms (min-max)  GB/s');
@@ -75,4 +75,5 @@ if (values.json) {
     console.log(`${r.name.padEnd(14)} ${String(r.params).padStart(9)} ${(r.bytes / 1e6).toFixed(1).padStart(7)}  | ${f.median.toFixed(2).padStart(7)} (${f.min.toFixed(2)}-${f.max.toFixed(2)}) ${(r.bytes / f.median / 1e6).toFixed(2).padStart(6)} | ` +
       `${String(r.tensors).padStart(3)} x ${c.median.toFixed(2).padStart(7)} (${c.min.toFixed(2)}-${c.max.toFixed(2)}) ${(r.bytes / c.median / 1e6).toFixed(2).padStart(6)}`);
   }
+  console.log(`sync batch norm statistics (${syncBn.floats} floats, allreduceSync, blocking): ${(syncBn.median * 1000).toFixed(0)} us median (${(syncBn.min * 1000).toFixed(0)}-${(syncBn.max * 1000).toFixed(0)})`);
 }

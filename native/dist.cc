@@ -351,14 +351,16 @@ Napi::Value DistAllreduceSync(const Napi::CallbackInfo& info) {
   auto done = std::make_shared<std::promise<void>>();
   auto future = done->get_future();
   Group* g = h.group.get();
-  g->Submit([g, &b, op, inPlace, done] {
+  auto work = [g, &b, op, inPlace, done] {
     try {
       RunAllreduce(*g, b, op, inPlace, "allreduceSync");
       done->set_value();
     } catch (...) {
       done->set_exception(std::current_exception());
     }
-  });
+  };
+  // Here when the group is idle (the usual case: the trainer awaits each collective), else after the queue.
+  if (!g->RunNowIfIdle(work)) g->Submit(work);
   try {
     future.get();
   } catch (...) {

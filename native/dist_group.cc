@@ -173,6 +173,21 @@ void Group::Submit(std::function<void()> work) {
   cv_.notify_all();
 }
 
+bool Group::RunNowIfIdle(const std::function<void()>& work) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (busy_ || stopping_ || !queue_.empty()) return false;
+    busy_ = true;
+  }
+  work();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    busy_ = false;
+  }
+  cv_.notify_all();
+  return true;
+}
+
 void Group::Stop(std::function<void()> after) {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -192,12 +207,18 @@ void Group::Loop() {
     std::function<void()> work;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      cv_.wait(lock, [&] { return !busy_ && (stopping_ || !queue_.empty()); });
       if (queue_.empty()) break;
       work = std::move(queue_.front());
       queue_.pop_front();
+      busy_ = true;
     }
     work();  // submitted work catches its own exceptions (dist.cc)
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      busy_ = false;
+    }
+    cv_.notify_all();
   }
   // Tear down here, not on the JavaScript thread: the process group's destructor joins Gloo's threads.
   try {

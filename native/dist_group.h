@@ -82,6 +82,10 @@ class Group {
 
   // Queues work for the group's thread. Any thread.
   void Submit(std::function<void()> work);
+  // Runs `work` on the calling thread, in order with the queued work, if nothing is queued or running;
+  // returns false (and runs nothing) otherwise. Saves two thread handoffs for a blocking collective.
+  // `work` must not throw.
+  bool RunNowIfIdle(const std::function<void()>& work);
   // The thread ends after the work queued so far; it tears the process group and the store down on its
   // way out, then calls `after` (if given) as its last act. Any thread.
   void Stop(std::function<void()> after = nullptr);
@@ -146,6 +150,7 @@ class Group {
   std::condition_variable cv_;
   std::deque<std::function<void()>> queue_;
   bool stopping_ = false;
+  bool busy_ = false;  // work is running (on the group's thread, or a caller's through RunNowIfIdle)
   std::function<void()> after_;
   bool stopped_ = false;
   std::string broken_;
