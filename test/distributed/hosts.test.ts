@@ -28,7 +28,7 @@ const ns = [`dcgan-${tag}-a`, `dcgan-${tag}-b`];
 const veth = [`dcv${tag}a`, `dcv${tag}b`];
 const net = `10.${200 + (process.pid % 50)}.${process.pid % 250}`;
 const addr = [`${net}.1`, `${net}.2`];
-let worker = '';
+let worker = '', launcher = '';
 
 function ip(...args: string[]): void {
   execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000 });
@@ -52,6 +52,7 @@ function inHost(h: number, scenario: string, env: NodeJS.ProcessEnv): Proc {
 describe.skipIf(cannot !== null || !available)('two hosts (network namespaces joined by a veth pair)', () => {
   beforeAll(() => {
     worker = bundle('dist-worker');
+    launcher = bundle('dist-launcher');
     teardown();
     ip('netns', 'add', ns[0]!);
     ip('netns', 'add', ns[1]!);
@@ -79,6 +80,26 @@ describe.skipIf(cannot !== null || !available)('two hosts (network namespaces jo
     expect((await p0.event('joined')).device).toBe(veth[0]);
     expect((await p1.event('joined')).device).toBe(addr[1]);
     for (const p of [p0, p1]) expect((await p.exit()).code).toBe(0);
+  });
+
+  it('launches a job of two machines with --nnodes 2 --node-rank R --master HOST:PORT --dist-interface', async () => {
+    const launchers = [0, 1].map((h) => start('ip', ['netns', 'exec', ns[h]!, process.execPath, launcher, worker, 'collectives',
+      '--nnodes', '2', '--node-rank', String(h), '--nproc', '1', '--master', `${addr[0]}:29502`, '--dist-interface', veth[h]!, '--dist-timeout', '30'],
+    { env: { ...process.env, DCGAN_ADDON: addon } }));
+    for (const l of launchers) {
+      const result = await l.event('result', 60_000);
+      expect(result.exitCode).toBe(0);
+      const lines = l.events.filter((e) => e.event === 'output').map((e) => {
+        try {
+          return JSON.parse(e.line as string) as Record<string, unknown>;
+        } catch {
+          return {};
+        }
+      });
+      const res = lines.find((x) => x.event === 'collectives')!;
+      expect(res.sum).toEqual([[3, 30, -6], [2, 2, 2, 2]]);
+      expect((res.peers as { address: string }[]).map((x) => x.address)).toEqual(addr);
+    }
   });
 
   it('names the lost host\'s rank and address when its worker is killed', async () => {
