@@ -197,17 +197,17 @@ Napi::Value Views(Napi::Env env, const at::Tensor& bucket, const std::vector<at:
   return out;
 }
 
-// The bucket a collective runs on: the one tensor itself when it can be (in place, contiguous, nothing to
-// divide), else a fresh flat tensor.
+// The bucket a collective runs on: the one tensor itself in place (divided where it is, for avg), else a
+// fresh flat tensor.
 struct Bucketed {
   std::vector<at::Tensor> xs;
   at::Tensor bucket;
   bool direct = false;
 };
 
-Bucketed MakeBucket(std::vector<at::Tensor> xs, bool inPlace, bool divides) {
+Bucketed MakeBucket(std::vector<at::Tensor> xs, bool inPlace) {
   Bucketed b;
-  b.direct = inPlace && xs.size() == 1 && !divides;
+  b.direct = inPlace && xs.size() == 1;
   b.bucket = b.direct ? xs[0].view({-1}) : at::empty({TotalSize(xs)}, xs.empty() ? at::kFloat : xs[0].scalar_type());
   b.xs = std::move(xs);
   return b;
@@ -217,7 +217,7 @@ Bucketed MakeBucket(std::vector<at::Tensor> xs, bool inPlace, bool divides) {
 void RunAllreduce(Group& g, Bucketed& b, dist::Reduce op, bool inPlace, const char* name) {
   if (b.xs.empty()) return;
   const bool avg = op == dist::Reduce::kAvg;
-  if (!b.direct) dist::Flatten(b.xs, b.bucket, avg ? g.world() : 1);
+  if (!b.direct || avg) dist::Flatten(b.xs, b.bucket, avg ? g.world() : 1);  // direct: divides in place
   g.Allreduce(b.bucket, op, name);
   if (inPlace && !b.direct) dist::Unflatten(b.bucket, b.xs);
 }
@@ -323,7 +323,7 @@ Napi::Value DistAllreduce(const Napi::CallbackInfo& info) {
   GroupHandle& h = HandleArg(info, 0);
   bool inPlace = BoolArg(info, 3);
   dist::Reduce op = ReduceArg(info, 2);
-  auto b = std::make_shared<Bucketed>(MakeBucket(ForReduce(BucketInputs(info, 1, inPlace, "allreduce"), op, "allreduce"), inPlace, op == dist::Reduce::kAvg));
+  auto b = std::make_shared<Bucketed>(MakeBucket(ForReduce(BucketInputs(info, 1, inPlace, "allreduce"), op, "allreduce"), inPlace));
   return Enqueue<int>(
       h, info.Env(), "allreduce",
       [b, op, inPlace](Group& g) {
@@ -347,7 +347,7 @@ Napi::Value DistAllreduceSync(const Napi::CallbackInfo& info) {
   GroupHandle& h = HandleArg(info, 0);
   bool inPlace = BoolArg(info, 3);
   dist::Reduce op = ReduceArg(info, 2);
-  Bucketed b = MakeBucket(ForReduce(BucketInputs(info, 1, inPlace, "allreduceSync"), op, "allreduceSync"), inPlace, op == dist::Reduce::kAvg);
+  Bucketed b = MakeBucket(ForReduce(BucketInputs(info, 1, inPlace, "allreduceSync"), op, "allreduceSync"), inPlace);
   auto done = std::make_shared<std::promise<void>>();
   auto future = done->get_future();
   Group* g = h.group.get();
@@ -376,7 +376,7 @@ Napi::Value DistBroadcast(const Napi::CallbackInfo& info) {
   int root = static_cast<int>(IntArg(info, 2));
   bool inPlace = BoolArg(info, 3);
   if (root < 0 || root >= h.group->world()) throw std::invalid_argument("broadcast: root " + std::to_string(root) + " is not a rank of the group");
-  auto b = std::make_shared<Bucketed>(MakeBucket(BucketInputs(info, 1, inPlace, "broadcast"), inPlace, false));
+  auto b = std::make_shared<Bucketed>(MakeBucket(BucketInputs(info, 1, inPlace, "broadcast"), inPlace));
   return Enqueue<int>(
       h, info.Env(), "broadcast",
       [b, root, inPlace](Group& g) {

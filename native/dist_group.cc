@@ -125,7 +125,7 @@ bool SameEndpoint(const sockaddr_storage& a, const sockaddr_storage& b) {
 template <typename T>
 void CopyDiv(const T* src, T* dst, int64_t n, double divisor) {
   if (divisor == 1) {
-    std::memcpy(dst, src, n * sizeof(T));
+    if (dst != src) std::memcpy(dst, src, n * sizeof(T));
     return;
   }
   const T d = static_cast<T>(divisor);

@@ -159,7 +159,8 @@ class Group {
 };
 
 // Copies xs (contiguous, one dtype: float32 or int32) into `bucket` back to back, each element divided by
-// `divisor` on the way (1: a plain copy), as DDP pre-divides gradients by the world size.
+// `divisor` on the way (1: a plain copy), as DDP pre-divides gradients by the world size. The bucket may be
+// xs[0] itself (divided in place).
 void Flatten(const std::vector<at::Tensor>& xs, at::Tensor& bucket, double divisor);
 // Copies the bucket's consecutive slices back into xs (contiguous), the inverse of Flatten.
 void Unflatten(const at::Tensor& bucket, const std::vector<at::Tensor>& xs);

@@ -35,6 +35,8 @@ async function collectives(g: ProcessGroup): Promise<void> {
   const max = (await g.allreduceHandles([a], 'max'))!;
   const isum = (await g.allreduceHandles([i], 'sum'))!;
   await g.allreduceHandles([b], 'sum', true);  // in place
+  const c = aten.upload(new Float32Array([2 * r + 1, -4 * r]), [2], 'float32');
+  await g.allreduceHandles([c], 'avg', true);  // in place, divided where it is
   const bc = (await g.broadcastHandles([a, b], w - 1))!;
   const values = await g.allreduceValues(new Float32Array([r, 0.5]), 'sum');
   const sync = g.allreduceValuesSync(new Float32Array([r + 1]), 'max');
@@ -43,11 +45,11 @@ async function collectives(g: ProcessGroup): Promise<void> {
   const dl = (h: number) => Array.from(aten.download(h));
   say({
     event: 'collectives',
-    sum: sum.map(dl), sumShape: aten.shapeOf(sum[1]!), avg: avg.map(dl), max: max.map(dl), isum: isum.map(dl), inPlace: dl(b),
+    sum: sum.map(dl), sumShape: aten.shapeOf(sum[1]!), avg: avg.map(dl), max: max.map(dl), isum: isum.map(dl), inPlace: dl(b), avgInPlace: dl(c),
     broadcast: bc.map(dl), values: Array.from(values), sync: Array.from(sync), gathered,
     peers: g.peers.map((p) => ({ rank: p.rank, address: p.address, meta: p.meta })),
   });
-  for (const h of [a, b, i, ...sum, ...avg, ...max, ...isum, ...bc]) aten.release(h);
+  for (const h of [a, b, c, i, ...sum, ...avg, ...max, ...isum, ...bc]) aten.release(h);
   say({ event: 'live', tensors: aten.liveTensors() });
 }
 

@@ -38,6 +38,7 @@ describe.skipIf(!available)('collectives between 2 ranks on loopback', () => {
       expect(res.max).toEqual([[2, 20, -3]]);
       expect(res.isum).toEqual([[1, 2000001]]);
       expect(res.inPlace).toEqual([2, 2, 2, 2]);
+      expect(res.avgInPlace).toEqual([2, -2]);
       // Broadcast from the last rank (1): its a and b as they were before b's in-place sum.
       expect(res.broadcast).toEqual([[2, 20, -3], [2, 2, 2, 2]]);
       expect(res.values).toEqual([1, 1]);
