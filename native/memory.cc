@@ -5,6 +5,8 @@
 #include <torch/version.h>
 #include <ATen/Config.h>
 
+#include <dlfcn.h>
+
 #include <cstring>
 
 #include "binding.h"
@@ -112,9 +114,55 @@ Napi::Value NumThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), at::get_num_threads());
 }
 
-// info(): {torch: string, mkldnn: boolean, parallel: string}
+// The instruction set ATen's kernels dispatch to (ATEN_CPU_CAPABILITY restricts it), from its build report.
+std::string AtenCapability() {
+  const std::string config = at::show_config(), key = "CPU capability usage: ";
+  size_t k = config.find(key);
+  if (k == std::string::npos) return "unknown";
+  k += key.size();
+  return config.substr(k, config.find('\n', k) - k);
+}
+
+// oneDNN's effective instruction set (DNNL_MAX_CPU_ISA restricts it), looked up at run time (libtorch links
+// oneDNN but ships no header for it). The values are dnnl_cpu_isa_t's in oneDNN 2.x.
+std::string OnednnIsa() {
+  using Fn = int (*)();
+  Fn fn = reinterpret_cast<Fn>(dlsym(RTLD_DEFAULT, "dnnl_get_effective_cpu_isa"));
+  if (!fn) return "unknown";
+  switch (int isa = fn()) {
+    case 0x1: return "sse41";
+    case 0x3: return "avx";
+    case 0x7: return "avx2";
+    case 0x407: return "avx2_vnni";
+    case 0xf: return "avx512_mic";
+    case 0x1f: return "avx512_mic_4ops";
+    case 0x27: return "avx512_core";
+    case 0x67: return "avx512_core_vnni";
+    case 0xe7: return "avx512_core_bf16";
+    case 0x3e7: return "avx512_core_amx";
+    default: {
+      char hex[16];
+      std::snprintf(hex, sizeof hex, "0x%x", isa);
+      return hex;
+    }
+  }
+}
+
+// The core type OpenBLAS chose (OPENBLAS_CORETYPE restricts it), looked up at run time.
+std::string OpenblasCore() {
+  using Fn = char* (*)();
+  Fn fn = reinterpret_cast<Fn>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
+  return fn ? std::string(fn()) : "unknown";
+}
+
+// info(): {torch: string, mkldnn: boolean, parallel: string, cpu: {aten: string, onednn: string, openblas: string}}
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Object o = Napi::Object::New(info.Env());
+  Napi::Object cpu = Napi::Object::New(info.Env());
+  cpu.Set("aten", AtenCapability());
+  cpu.Set("onednn", OnednnIsa());
+  cpu.Set("openblas", OpenblasCore());
+  o.Set("cpu", cpu);
   o.Set("torch", std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
                      std::to_string(TORCH_VERSION_PATCH));
   o.Set("mkldnn", Napi::Boolean::New(info.Env(), AT_MKLDNN_ENABLED()));

@@ -72,14 +72,17 @@ Napi::Value BatchNormTrainGrad(const Napi::CallbackInfo& info) {
 void AdamLoop(const float* w, const float* m, const float* v, const float* g, float* w2, float* m2, float* v2,
               int64_t n, double lr, double b1, double b2, double eps, double t) {
   const float fb1 = static_cast<float>(b1), fb2 = static_cast<float>(b2);
+  // 1 - beta taken in double, then rounded (as PyTorch passes 1 - beta2 as a scalar): 1 - 0.999f in float32 is
+  // 0.000999987, which would shrink every v' increment by 1.3e-5.
+  const float c1 = static_cast<float>(1 - b1), c2 = static_cast<float>(1 - b2);
   const float step = static_cast<float>(lr / (1 - std::pow(b1, t)));
   const float rbc2 = static_cast<float>(1 / std::sqrt(1 - std::pow(b2, t)));
   const float feps = static_cast<float>(eps);
   at::parallel_for(0, n, 16384, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i) {
       const float gi = g[i];
-      const float mi = fb1 * m[i] + (1 - fb1) * gi;
-      const float vi = fb2 * v[i] + (1 - fb2) * gi * gi;
+      const float mi = fb1 * m[i] + c1 * gi;
+      const float vi = fb2 * v[i] + c2 * gi * gi;
       m2[i] = mi;
       v2[i] = vi;
       w2[i] = w[i] - step * mi / (std::sqrt(vi) * rbc2 + feps);

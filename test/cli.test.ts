@@ -1,4 +1,5 @@
-// Smoke tests of the real command line (bin/dcgan.js over dist/): help, unknown input, the engine report.
+// Smoke tests of the real command line (bin/dcgan.js over dist/): help, unknown input, the engine report (with
+// the CPU instruction sets its libraries use).
 import { describe, expect, it } from 'vitest';
 import { dcgan } from './helpers.js';
 
@@ -26,5 +27,9 @@ describe('dcgan CLI', () => {
     const info = JSON.parse(r.stdout);
     expect(info.backend).toBe('aten');
     expect(info.nativeKernels).toBeGreaterThan(100);
+    // The instruction sets ATen, oneDNN and OpenBLAS chose here (what test/avx2.mjs checks the restriction by).
+    expect(info.cpu.aten).toMatch(/^(DEFAULT|AVX2|AVX512)$/);
+    expect(info.cpu.onednn).toMatch(/^(sse41|avx|avx2|avx2_vnni|avx512_\w+)$/);
+    expect(info.cpu.openblas).not.toBe('unknown');
   });
 });

@@ -1,11 +1,7 @@
 // The dcgan command line: dispatches to one module per command (./commands), loaded only when that command
 // runs, so `dcgan --help` is instant and works without the native engine.
-import { isUserError } from '../errors.js';
-
-export interface Command {
-  /** Runs the command with the arguments after its name; resolves to the exit code. */
-  run(argv: string[]): Promise<number>;
-}
+import { isUserError, oneLine } from '../util/errors.js';
+import type { Command } from './command.js';
 
 interface Entry {
   /** One line for `dcgan --help`. */
@@ -64,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
     return await entry.load().run(rest);
   } catch (e) {
     if (isUserError(e)) {
-      console.error(`dcgan ${name}: ${e.message}`);
+      console.error(`dcgan ${name}: ${oneLine(e.message)}`);
       return 1;
     }
     throw e;

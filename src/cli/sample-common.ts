@@ -1,24 +1,37 @@
 // Flags and set-up shared by the sampling and exploration commands: the generator source, which weights,
-// BatchNorm mode, seed, engine.
+// BatchNorm mode, seed, classes, engine.
 import { initEngine } from '../engine/index.js';
-import { UserError } from '../errors.js';
 import type { BnMode } from '../sample/generate.js';
 import { openGenerator, type OpenedGenerator } from '../sample/source.js';
-import { choice, num, str, type OptionSpec, type Parsed } from './args.js';
+import { oneLine } from '../util/errors.js';
+import type { Flag, FlagValues } from './flags.js';
 
-export const SOURCE_OPTIONS: OptionSpec = {
-  checkpoint: { type: 'string' }, weights: { type: 'string' }, bn: { type: 'string' }, seed: { type: 'string' },
-  out: { type: 'string', short: 'o' }, batch: { type: 'string' }, class: { type: 'string' }, scale: { type: 'string' },
-  backend: { type: 'string' }, threads: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-};
+/** The positional argument of the sampling commands. */
+export const SOURCE_ARG = { min: 1, max: 1, name: 'the generator (a run folder, a checkpoint folder or a model.json)' };
 
-export const SOURCE_HELP = `source (the first argument): a run folder (its exported generator, or --checkpoint latest|best|STEP with
-  --weights ema|raw), a checkpoint folder, or an exported generator's folder / model.json
-  --bn running|batch    BatchNorm statistics: 'running' (default: accumulated in training, so each image
-                        depends on its own z only) or 'batch' (the batch's own, as during training)
-  --seed N              (default 0)    --class K[,K...]  classes of a conditional generator
-  --batch N             images generated per call   --scale K  enlarge the pictures K times (pixels stay crisp)
-  --backend aten|cpu  --threads N`;
+export const SOURCE_NOTE = "SOURCE: a run folder (its exported generator, or --checkpoint latest|best|STEP with --weights ema|raw), a checkpoint\nfolder, or an exported generator's folder / model.json.";
+
+/** The engine flags every command that computes takes. */
+export const ENGINE_FLAGS = [
+  { name: 'backend', kind: 'choice', choices: ['aten', 'cpu'], group: 'engine', help: 'aten (native, default when built) or cpu (pure JS, slow)' },
+  { name: 'threads', kind: 'int', min: 1, metavar: 'N', group: 'engine', help: 'ATen threads (default: DCGAN_THREADS or all cores)' },
+] as const satisfies readonly Flag[];
+
+export const SOURCE_FLAGS = [
+  { name: 'checkpoint', kind: 'string', metavar: 'latest|best|STEP', group: 'source', help: "a run's checkpoint instead of its exported generator" },
+  { name: 'weights', kind: 'choice', choices: ['ema', 'raw'], group: 'source', help: 'from a checkpoint: the EMA weights (the default, when the run kept them) or the raw ones' },
+  { name: 'bn', kind: 'choice', choices: ['running', 'batch'], group: 'generation', help: "BatchNorm statistics: 'running' (default: accumulated in training, so each image depends on its own z only) or 'batch' (the batch's own, as during training)" },
+  { name: 'seed', kind: 'int', min: 0, metavar: 'N', group: 'generation', help: 'the seed of the latent vectors (default 0)' },
+  { name: 'class', kind: 'ints', min: 0, metavar: 'K[,K...]', group: 'generation', help: 'classes of a conditional generator' },
+  { name: 'batch', kind: 'int', min: 1, metavar: 'N', group: 'generation', help: 'images generated per call' },
+  { name: 'scale', kind: 'int', min: 1, max: 16, metavar: 'K', group: 'output', help: 'enlarge the pictures K times (pixels stay crisp)' },
+  ...ENGINE_FLAGS,
+] as const satisfies readonly Flag[];
+
+/** The --out flag of a command, with its own meaning. */
+export function outFlag<M extends string>(metavar: M, help: string) {
+  return { name: 'out', short: 'o', kind: 'path', metavar, group: 'output', help } as const;
+}
 
 export interface Common {
   g: OpenedGenerator;
@@ -30,28 +43,10 @@ export interface Common {
   classes?: number[];
 }
 
-export function sourceArg(p: Parsed, command: string): string {
-  const src = p.positionals[0];
-  if (!src) throw new UserError(`give the generator: dcgan ${command} RUN_FOLDER (or a checkpoint folder, or a model.json)`);
-  if (p.positionals.length > 1) throw new UserError(`unexpected argument '${p.positionals[1]}' (flags start with --)`);
-  return src;
-}
-
-export function intList(p: Parsed, name: string): number[] | undefined {
-  const raw = str(p, name);
-  if (raw === undefined) return undefined;
-  const vs = raw.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (vs.length === 0 || vs.some((v) => !Number.isInteger(v) || v < 0)) throw new UserError(`--${name} must be a comma-separated list of non-negative integers, got '${raw}'`);
-  return vs;
-}
-
-export async function openCommon(p: Parsed, command: string): Promise<Common> {
-  const source = sourceArg(p, command);
-  const weights = choice(p, 'weights', ['ema', 'raw'] as const);
-  const bn = choice(p, 'bn', ['running', 'batch'] as const) ?? 'running';
-  const seed = num(p, 'seed', { integer: true, min: 0 }) ?? 0;
-  const batch = num(p, 'batch', { integer: true, min: 1 });
-  await initEngine({ backend: choice(p, 'backend', ['aten', 'cpu'] as const), threads: num(p, 'threads', { integer: true, min: 1 }) });
-  const g = await openGenerator(source, { checkpoint: str(p, 'checkpoint'), weights });
-  return { g, bn, seed, batch, classes: intList(p, 'class'), scale: num(p, 'scale', { integer: true, min: 1, max: 16 }) ?? 1 };
+/** Starts the engine and opens the generator `source` as the source flags say. */
+export async function openCommon(source: string, v: FlagValues<typeof SOURCE_FLAGS>): Promise<Common> {
+  await initEngine({ backend: v.backend, threads: v.threads });
+  const g = await openGenerator(source, { checkpoint: v.checkpoint, weights: v.weights });
+  for (const w of g.warnings) console.error(`warning: ${oneLine(w)}`);
+  return { g, bn: v.bn ?? 'running', seed: v.seed ?? 0, batch: v.batch, classes: v.class, scale: v.scale ?? 1 };
 }

@@ -2,7 +2,7 @@
 // with their images, [-1, 1] scaling, flips and random crops that replay exactly after a restore at any point,
 // batches prepared ahead, and a one-line UserError for fewer images than the batch size.
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import { Batches, type Batch, type BatchState } from './batches.js';
 import { FakeDataset } from './fake.js';
 import { MemoryDataset } from './memory-dataset.js';

@@ -1,7 +1,7 @@
 // Batches of a dataset for training: a seeded shuffle per epoch, optional random crop and horizontal flip, pixels
 // scaled to [-1, 1] NHWC, and the next batches prepared while the current one trains. The order and the
 // augmentation depend only on (seed, epoch, position), so state() restores the exact same stream.
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import { U8_TO_UNIT, toUnitRange } from './pixel-convert.js';
 import { epochOrder, mixSeed, SplitMix32 } from './seeded-order.js';
 import type { ImageDataset } from './types.js';

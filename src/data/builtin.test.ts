@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import { emojiFolder } from './emoji.js';
 import { loadDataset } from './load.js';
 import { mnistPackageFiles } from './mnist-builtin.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import { Batches } from './batches.js';
 import { loadDataset } from './load.js';
 import type { ImageDataset } from './types.js';

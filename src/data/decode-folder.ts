@@ -1,9 +1,9 @@
 // Decoding a list of image files into a dataset on every core: probe headers when the size or channels must come
 // from the data, decode in order, skip and count files that do not decode (or stop, when strict).
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import type { CacheWriter } from './cache-file.js';
 import type { DatasetMeta } from './dataset-base.js';
-import { DecodeError, decodeImage, probeImage, type Probe } from './decode-image.js';
+import { DecodeError, decodeImage, probeImage, strictMessage, type Probe } from './decode-image.js';
 import { orderedPool } from './ordered-pool.js';
 import { decodeConcurrency } from './transform-array.js';
 import type { Skipped } from './types.js';
@@ -34,7 +34,7 @@ export interface Decoded {
 
 function skipOrThrow(e: unknown, strict: boolean, skipped: Skipped): void {
   if (!(e instanceof DecodeError)) throw e;
-  if (strict) throw new UserError(`${e.file}: does not decode (${e.reason}); repair or remove it, or drop --strict to skip files that do not decode`);
+  if (strict) throw new UserError(strictMessage(e.file, e.reason));
   skipped.count++;
   if (skipped.examples.length < SKIPPED_EXAMPLES) skipped.examples.push(`${e.file}: ${e.reason}`);
 }

@@ -1,5 +1,7 @@
 // Decoding one image file with sharp (libvips): EXIF orientation applied, shorter side resized and centre-cropped,
-// converted to sRGB or grayscale at 8 bits per channel, alpha composited onto the background.
+// converted to sRGB or grayscale at 8 bits per channel, alpha composited onto the background. A file that cannot
+// be read is reported as such, not as an image that does not decode.
+import { closeSync, openSync } from 'node:fs';
 import type { Sharp, SharpOptions } from 'sharp';
 import { grayToRgb, rgbToGray } from './pixel-convert.js';
 
@@ -15,12 +17,36 @@ export function getSharp(): SharpFactory {
 /** A file that sharp could not read; `reason` is the decoder's first line. */
 export class DecodeError extends Error {
   override name = 'DecodeError';
-  constructor(readonly file: string, readonly reason: string) {
+  constructor(readonly file: string, readonly reason: string, readonly unreadable = false) {
     super(`${file}: ${reason}`);
   }
 }
 
+/** What `--strict` says about a file that failed: one that cannot be read is not called undecodable. */
+export function strictMessage(file: string, reason: string): string {
+  return /^cannot be read/.test(reason)
+    ? `${file}: ${reason}; fix its permissions or remove it, or drop --strict to skip files that cannot be used`
+    : `${file}: does not decode (${reason}); repair or remove it, or drop --strict to skip files that do not decode`;
+}
+
+const READ_FAULTS: Record<string, string> = {
+  EACCES: 'permission denied', EPERM: 'permission denied', ENOENT: 'no such file (a broken link?)', EISDIR: 'a folder', EIO: 'an I/O error',
+};
+
+/** Why `file` cannot be opened for reading (sharp calls every such file an unsupported image format); null when it can. */
+function readFault(file: string): string | null {
+  try {
+    closeSync(openSync(file, 'r'));
+    return null;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'unknown error';
+    return `cannot be read: ${READ_FAULTS[code] ?? code} (${code})`;
+  }
+}
+
 function decodeError(file: string, e: unknown): DecodeError {
+  const fault = readFault(file);
+  if (fault) return new DecodeError(file, fault, true);
   // Only the first line: libvips' error buffer is shared between threads, so later lines (and, rarely, the
   // detail after 'corrupt header:') can belong to other files decoded at the same time.
   const first = String((e as Error)?.message ?? e).split('\n')[0]!.trim().replace(/:$/, '');

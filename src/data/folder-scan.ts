@@ -2,7 +2,7 @@
 // key, and the first-level sub-folder of each file for optional class labels.
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import type { FileStamp } from './cache-key.js';
 import { SPEC_HELP } from './spec.js';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import { MemoryDataset } from './memory-dataset.js';
 import { pixelStats } from './pixel-stats.js';
 import { previewGrid, writePreviewGrid } from './preview-grid.js';

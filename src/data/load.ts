@@ -2,13 +2,13 @@
 // stamped, so the cache key is known without decoding), then read from the cache or built once into it.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import { CacheWriter, openCacheFile } from './cache-file.js';
 import { cacheFilePath, cacheKey, stampFiles } from './cache-key.js';
 import { cifarBatchFiles, cifarClassNames, readCifarBatches } from './cifar10.js';
 import type { DatasetMeta } from './dataset-base.js';
 import { decodeFolder, type Decoded } from './decode-folder.js';
-import { getSharp } from './decode-image.js';
+import { getSharp, strictMessage } from './decode-image.js';
 import { EMOJI_SIDE, emojiFolder, emojiLabels } from './emoji.js';
 import { FAKE_DEFAULT_COUNT, FakeDataset, fakeShape } from './fake.js';
 import { FASHION_MNIST_CLASSES, fashionMnistFiles } from './fashion-mnist.js';
@@ -119,7 +119,8 @@ export async function loadDataset(spec: string, options: LoadOptions = {}): Prom
 }
 
 function strictError(example: string): UserError {
-  return new UserError(`${example.replace(/: /, ': does not decode (')}); repair or remove it, or drop --strict to skip files that do not decode`);
+  const at = example.indexOf(': ');
+  return new UserError(strictMessage(example.slice(0, at), example.slice(at + 2)));
 }
 
 function tooBig(spec: string, bytes: number, limit: number, fix: string): UserError {

@@ -2,41 +2,13 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { homedir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
+import { MAX_SIDE } from '../util/values.js';
 import type { LoadOptions } from './types.js';
 
 export const DEFAULT_BACKGROUND: [number, number, number] = [255, 255, 255];
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
-const MAX_SIDE = 4096;
-
-/** '64' -> [64, 64]; '64x48' -> [64, 48] (height x width). */
-export function parseSize(text: string, what = '--image-size'): [number, number] {
-  const m = /^\s*(\d+)(?:\s*[x,]\s*(\d+))?\s*$/i.exec(text);
-  const h = Number(m?.[1]), w = Number(m?.[2] ?? m?.[1]);
-  if (!m || !(h >= 1 && h <= MAX_SIDE && w >= 1 && w <= MAX_SIDE)) {
-    throw new UserError(`${what} must be N or HxW (height x width, 1..${MAX_SIDE}), e.g. 64 or 64x48; got '${text}'`);
-  }
-  return [h, w];
-}
-
-const NAMED: Record<string, [number, number, number]> = { white: [255, 255, 255], black: [0, 0, 0], gray: [128, 128, 128], grey: [128, 128, 128] };
-
-/** 'white', 'black', 'gray', '#rrggbb', '#rgb' or 'r,g,b' (0..255) -> [r, g, b]. */
-export function parseBackground(text: string, what = '--background'): [number, number, number] {
-  const t = text.trim().toLowerCase();
-  const named = NAMED[t];
-  if (named) return [...named];
-  let m = /^#?([0-9a-f]{6})$/.exec(t);
-  if (m) {
-    const v = parseInt(m[1]!, 16);
-    return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
-  }
-  m = /^#([0-9a-f]{3})$/.exec(t);
-  if (m) return [...m[1]!].map((d) => parseInt(d + d, 16)) as [number, number, number];
-  const parts = t.split(',').map((x) => Number(x.trim()));
-  if (parts.length === 3 && parts.every((x) => Number.isInteger(x) && x >= 0 && x <= 255)) return parts as [number, number, number];
-  throw new UserError(`${what} must be white, black, gray, #rrggbb or r,g,b with values 0..255; got '${text}'`);
-}
+export { parseSize, parseBackground } from '../util/values.js';
 
 /** Checks the values of a LoadOptions given from code; a bad one is a UserError naming the option. */
 export function checkLoadOptions(o: LoadOptions): void {

@@ -1,7 +1,7 @@
 // A preview of a dataset: a grid of some of its images (a seeded random pick), written as a PNG atomically.
 import { resolve } from 'node:path';
-import { UserError } from '../errors.js';
-import { writeFileAtomic } from '../files.js';
+import { UserError } from '../util/errors.js';
+import { writeFileAtomic } from '../util/files.js';
 import { getSharp } from './decode-image.js';
 import { epochOrder } from './seeded-order.js';
 import type { ImageDataset } from './types.js';

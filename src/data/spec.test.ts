@@ -1,7 +1,7 @@
 // Dataset specs and option text: every accepted form parses to what it names, every malformed one is a
 // UserError that names the input and the accepted forms.
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import { checkLoadOptions, parseBackground, parseSize } from './options.js';
 import { parseSpec, specSlug } from './spec.js';
 

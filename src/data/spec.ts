@@ -1,5 +1,5 @@
 // Dataset specs (the `--data` value): which kind of data a string names, and the path or shape it carries.
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 
 export type ParsedSpec =
   | { kind: 'mnist' }

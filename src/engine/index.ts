@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { ATEN, AtenBackend } from './backend.js';
 import { cpuFallback, NO_FALLBACK } from './fallback.js';
 import { aten } from './kernel-utils.js';
-import { loadNative, type NativeInfo } from './native.js';
+import { loadNative, type CpuCapability, type NativeInfo } from './native.js';
 import { registerCustomGradients } from './custom-kernels.js';
 import { cpuCustomKernels, nativeKernels } from './register-kernels.js';
 
@@ -64,6 +64,11 @@ export interface EngineInfo {
   threads: number;
   torch?: string;
   mkldnn?: boolean;
+  /**
+   * The instruction sets ATen, oneDNN and OpenBLAS use here; float results differ between them (restrict them
+   * with ATEN_CPU_CAPABILITY=avx2 DNNL_MAX_CPU_ISA=AVX2 OPENBLAS_CORETYPE=Haswell to see an AVX2 machine's).
+   */
+  cpu?: CpuCapability;
   nativeKernels: number;
   fallbackKernels: string[];
   /** Why the native engine is not in use, when it is not. */
@@ -99,6 +104,7 @@ export async function initEngine(options: EngineOptions = {}): Promise<EngineInf
     threads: want === 'aten' ? threads : 1,
     torch: info?.torch,
     mkldnn: info?.mkldnn,
+    cpu: info?.cpu,
     nativeKernels: reg.ok ? nativeKernels.length : 0,
     fallbackKernels: reg.ok ? reg.fallbackKernels : [],
     warning: reg.ok

@@ -29,6 +29,15 @@ export interface NativeInfo {
   torch: string;
   mkldnn: boolean;
   parallel: string;
+  /** The instruction sets the math libraries use on this machine (see EngineInfo.cpu). */
+  cpu: CpuCapability;
+}
+
+/** What ATen, oneDNN and OpenBLAS chose for this CPU: 'AVX512' / 'avx512_core' / 'SkylakeX', 'AVX2' / 'avx2' / 'Haswell' ... */
+export interface CpuCapability {
+  aten: string;
+  onednn: string;
+  openblas: string;
 }
 
 export interface NativeAten {

@@ -12,6 +12,7 @@ import { datasetFingerprint } from './fingerprint.js';
 import { buildClassifier, DEFAULT_RECIPE, testAccuracy, trainClassifier, type ClassifierRecipe } from './classifier.js';
 import { classifierNetwork, type FeatureNetwork } from './feature-network.js';
 import { loadLayersModelFile, saveLayersModel } from '../model/model-files.js';
+import { isUserError, oneLine } from '../util/errors.js';
 
 export type ClassifierFamily = 'mnist' | 'fashion-mnist' | 'cifar10';
 
@@ -71,11 +72,17 @@ export async function loadOrTrainClassifier(spec: string, options: ClassifierOpt
   try {
     const dir = cacheFolder(family, train, test, recipe, options.cacheDir);
     const infoPath = join(dir, 'classifier.json');
-    if (existsSync(infoPath)) {
-      const info = JSON.parse(readFileSync(infoPath, 'utf8')) as ClassifierInfo;
-      return { model: await loadLayersModelFile(join(dir, 'model.json')), info, dir, trained: false };
-    }
     const say = options.onMessage ?? (() => {});
+    if (existsSync(infoPath)) {
+      // A cache damaged on disk (a checksum that does not match, a garbled file) is trained again, never used.
+      try {
+        const info = JSON.parse(readFileSync(infoPath, 'utf8')) as ClassifierInfo;
+        return { model: await loadLayersModelFile(join(dir, 'model.json')), info, dir, trained: false };
+      } catch (e) {
+        if (!(e instanceof SyntaxError) && !isUserError(e)) throw e;
+        say(`the cached ${family} classifier in ${dir} is damaged (${oneLine(e.message)}); training it again`);
+      }
+    }
     const threads = tf.getBackend() === 'aten' ? defaultThreads() : 1;
     say(`training the ${family} feature classifier (once; cached in ${dir}): ${recipe.epochs} epochs over ${train.count} images on ${tf.getBackend()}`);
     const input: [number, number, number] = [train.height, train.width, train.channels];

@@ -2,7 +2,7 @@
 // max-pooled to a 4 x 4 grid, flattened and concatenated into one vector per image.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 
 /** Layers that belong to a conv block after its convolution (normalisation, activation, dropout). */
 const BLOCK_TAIL = new Set(['DcganBatchNorm', 'BatchNormalization', 'LeakyReLU', 'Activation', 'ReLU', 'Dropout']);

@@ -2,7 +2,7 @@
 // dataset family's classifier, or the user's model) and the real reference of the run's data at the run's
 // image size (cached statistics).
 import { loadDataset, type ImageDataset } from '../data/index.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import { classifierFamily, datasetFeatureNetwork } from './classifier-cache.js';
 import { userNetwork, type FeatureNetwork } from './feature-network.js';
 import { realReference, type RealReference } from './real-stats.js';

@@ -1,16 +1,18 @@
 // `dcgan eval` as a library call: generated images from a run, a checkpoint, an exported generator or a folder
 // of images, measured against the real data (FID, KID, precision/recall, class coverage) and checked for
 // memorization; the report is what eval.json holds.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset, type ImageDataset } from '../data/index.js';
-import { UserError } from '../errors.js';
-import { writeJsonAtomic } from '../files.js';
+import { UserError } from '../util/errors.js';
+import { writeJsonAtomic } from '../util/files.js';
 import type { BnMode } from '../sample/generate.js';
 import { sample } from '../sample/explore.js';
 import { writePng, type RawImage } from '../sample/grid.js';
 import { openGenerator } from '../sample/source.js';
-import type { TrainConfig } from '../train/config.js';
+import { readCheckpointMeta } from '../run/checkpoint.js';
+import { CHECKPOINT_FILES, GENERATOR_FILES, RunLayout } from '../run/layout.js';
+import { RunFolder } from '../run/run-folder.js';
 import { openEvalContext, type EvalDataOptions } from './eval-context.js';
 import { evaluateImages, type MetricDetails } from './evaluate.js';
 import { memorizationCheck, type Memorization } from './memorization.js';
@@ -43,6 +45,8 @@ export interface EvalSourceOptions {
   memorizationSamples?: number;
   cacheDir?: string;
   onMessage?(line: string): void;
+  /** Damaged files passed over (default: onMessage). */
+  onWarning?(line: string): void;
 }
 
 export interface EvalReport extends MetricDetails {
@@ -71,16 +75,15 @@ function classify(path: string): Source {
     if (path.endsWith('.json')) return { kind: 'generator', path };
     throw new UserError(`${path} is a file; give a run folder, a checkpoint folder, a generator's model.json or a folder of images`);
   }
-  const config = (file: string): TrainConfig & { resolvedArch?: { image: { channels: number } } } => JSON.parse(readFileSync(file, 'utf8'));
-  if (existsSync(join(path, 'config.json'))) {
-    const c = config(join(path, 'config.json'));
-    return { kind: 'generator', path, data: c.data, dataDir: c.dataDir, size: c.imageSize, channels: (c.resolvedArch?.image.channels ?? c.channels) as 1 | 3 | undefined };
+  if (new RunFolder(path).exists()) {
+    const { config: c, info } = new RunFolder(path).readConfig();
+    return { kind: 'generator', path, data: c.data, dataDir: c.dataDir, size: c.imageSize, channels: (info.resolvedArch?.image.channels ?? c.channels) as 1 | 3 | undefined };
   }
-  if (existsSync(join(path, 'checkpoint.json'))) {
-    const m = (JSON.parse(readFileSync(join(path, 'checkpoint.json'), 'utf8')) as { meta?: { config?: TrainConfig; arch?: { image: { channels: number } } } }).meta;
-    return { kind: 'generator', path, data: m?.config?.data, dataDir: m?.config?.dataDir, size: m?.config?.imageSize, channels: m?.arch?.image.channels as 1 | 3 | undefined };
+  if (existsSync(join(path, CHECKPOINT_FILES.record))) {
+    const m = readCheckpointMeta(path);
+    return { kind: 'generator', path, data: m.config.data, dataDir: m.config.dataDir, size: m.config.imageSize, channels: m.arch.image.channels as 1 | 3 };
   }
-  if (existsSync(join(path, 'model.json')) || existsSync(join(path, 'generator', 'model.json'))) return { kind: 'generator', path };
+  if (existsSync(join(path, GENERATOR_FILES.model)) || existsSync(new RunLayout(path).generatorModelPath)) return { kind: 'generator', path };
   return { kind: 'images', path };
 }
 
@@ -107,6 +110,7 @@ export async function evaluateSource(path: string, o: EvalSourceOptions = {}): P
   let folder: ImageDataset | undefined;
   if (src.kind === 'generator') {
     const g = await openGenerator(src.path, { checkpoint: o.checkpoint, weights: o.weights });
+    for (const w of g.warnings) (o.onWarning ?? say)(`warning: ${w}`);
     try {
       data = o.data ?? src.data;
       dataDir ??= src.dataDir;

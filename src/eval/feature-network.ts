@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import { FEATURE_LAYER } from './classifier.js';
 import { loadLayersModelFile, modelJsonPath, readModelArtifacts } from '../model/model-files.js';
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '../engine/index.js';
-import { Rng } from '../train/rng.js';
+import { Rng } from '../util/rng.js';
 import { fid } from './fid.js';
 import { kid } from './kid.js';
 import { matMul, sqrtPsd } from './matrix.js';
@@ -83,6 +83,9 @@ describe('FID and KID against pytorch-fid and torch-fidelity', () => {
     it(`${c.name}: FID and KID to 1e-3 relative`, () => {
       const x = Float32Array.from(c.x), y = Float32Array.from(c.y);
       const tensors = tf.memory().numTensors;
+      // The references are float64; our covariances go through float32 matrix products. Measured worst: 2.8e-5
+      // relative (singular covariances' FID), the same on AVX-512 and AVX2; 1e-3 leaves a factor 36 for other
+      // BLAS kernels, whose float32 products differ by a few ulps (~1e-6).
       const value = fid(featureStats(x, c.dim), featureStats(y, c.dim));
       expect(relErr(value, c.fid), `FID ${value} vs ${c.fid}`).toBeLessThan(1e-3);
       const k = kid(x, y, c.dim, { indices: c.kidSubsets });
@@ -113,6 +116,7 @@ describe('FID and KID against pytorch-fid and torch-fidelity', () => {
     const same = kid(a, b, d, { subsets: 10, subsetSize: 200, seed: 1 });
     expect(kid(a, b, d, { subsets: 10, subsetSize: 200, seed: 1 })).toEqual(same);
     expect(same.subsetSize).toBe(200);
+    // A z-score: the mean of 10 subsets within 3 standard deviations of 0 (measured -0.0044 +- 0.0075).
     expect(Math.abs(same.mean)).toBeLessThan(3 * same.std + 0.02);
     expect(kid(a, far, d, { subsets: 10, subsetSize: 200, seed: 1 }).mean).toBeGreaterThan(20 * Math.abs(same.mean) + 0.5);
     expect(kid(a, b, d, { subsets: 2, subsetSize: 5000 }).subsetSize).toBe(600); // clamped to the smaller set

@@ -1,7 +1,7 @@
 // The Kernel Inception Distance (Bińkowski et al. 2018) as torch-fidelity computes it: the unbiased MMD^2
 // estimate with the cubic polynomial kernel k(x, y) = (x.y / d + 1)^3, averaged over random subsets.
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '../train/rng.js';
+import { Rng } from '../util/rng.js';
 
 export interface KidOptions {
   /** How many random subsets are averaged (torch-fidelity's kid_subsets: 100). */

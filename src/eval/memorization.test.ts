@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset, type ImageDataset } from '../data/index.js';
 import { initEngine } from '../engine/index.js';
-import { Rng } from '../train/rng.js';
+import { Rng } from '../util/rng.js';
 import { memorizationCheck } from './memorization.js';
 
 let train: ImageDataset, heldOut: ImageDataset, fresh: ImageDataset;
@@ -30,8 +30,12 @@ describe('memorizationCheck', () => {
     const tensors = tf.memory().numTensors;
     const { report, sheet } = memorizationCheck(copies, 100, train, heldOut);
     expect(tf.memory().numTensors).toBe(tensors);
-    expect(report.generatedToTrain).toBeLessThan(1e-3);
-    expect(report.ratio).toBeLessThan(0.01);
+    // Exactly 0 in exact arithmetic; |a|^2 + |b|^2 - 2 a.b in float32, each dot product summed in any order over
+    // 144 pixels in [-1, 1], errs by at most 4 * 144 * 2^-24 * 144 = 5e-3 in d^2: 5.9e-3 in RMS distance and a
+    // ratio of 0.038 against held-out images' 0.157. Measured 8.1e-5 (AVX-512 and AVX2). The bounds sit above
+    // that worst case and below the near-copy threshold (0.023).
+    expect(report.generatedToTrain).toBeLessThan(1e-2);
+    expect(report.ratio).toBeLessThan(0.05);
     expect(report.nearCopies).toBe(1);
     expect(report).toMatchObject({ generated: 100, heldOut: 200, trainImages: 400 });
     // 16 samples: two blocks of 8 rows, each [sample, 3 neighbours], a blank column between.
@@ -45,6 +49,8 @@ describe('memorizationCheck', () => {
   });
 
   it('new images from the same distribution: ratio near 1, few near copies; noise: far from everything', () => {
+    // Seeded data: ratio 0.978, near copies 0.005 (1 of 200), noise's ratio 3.65, on AVX-512 and AVX2 alike;
+    // distances carry float32 rounding of ~1e-6 relative, far inside these bounds.
     const { report } = memorizationCheck(all(fresh), 200, train, heldOut, { generated: 200, heldOut: 200 });
     expect(report.ratio!).toBeGreaterThan(0.8);
     expect(report.ratio!).toBeLessThan(1.25);

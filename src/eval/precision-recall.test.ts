@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '../engine/index.js';
-import { Rng } from '../train/rng.js';
+import { Rng } from '../util/rng.js';
 import { insideAnyBall, kthNeighbourDistances, nearest, NearestTracker } from './nearest.js';
 import { precisionRecall } from './precision-recall.js';
 
@@ -73,6 +73,9 @@ describe('precisionRecall', () => {
 
   it('two samples of one distribution: both high; a generator covering half the modes: precision high, recall about half', () => {
     const d = 4, n = 600;
+    // Seeded data, so these are fixed numbers up to rounding: a k-NN membership that rounding decides moves a rate
+    // by 1/600, and the bounds are 40 or more such flips from the measured 0.96 / 0.953 / 0.958 / 0.473 (the same
+    // on AVX-512 and AVX2).
     const same = precisionRecall(gaussian(n, d, 6), gaussian(n, d, 7), d);
     expect(same.precision).toBeGreaterThan(0.85);
     expect(same.recall).toBeGreaterThan(0.85);

@@ -7,7 +7,7 @@ import { initEngine } from '../engine/index.js';
 import { buildDiscriminator } from '../model/build.js';
 import { getPreset } from '../model/presets.js';
 import { Adam } from '../train/optimizers.js';
-import { Rng } from '../train/rng.js';
+import { Rng } from '../util/rng.js';
 import { adaptiveMaxPool, convBlockOutputs, DiscriminatorFeatures } from './discriminator-features.js';
 import { predictLinear, probeStep, trainLinearProbe } from './linear-probe.js';
 import { balancedSubset } from './probe.js';
@@ -97,6 +97,8 @@ describe('linear probe', () => {
     expect([1e-3, 1e-1]).toContain(model.lambda);
     const pred = predictLinear(model, te.x, 2000);
     const acc = pred.filter((p, i) => p === te.y[i]).length / 2000;
+    // Clusters 1.5 standard deviations apart in 20 dimensions: measured 1.0 (AVX-512 and AVX2); 0.95 is 100 of
+    // the 2,000 test points, far beyond what rounding in the fit could move.
     expect(acc).toBeGreaterThan(0.95);
   });
 

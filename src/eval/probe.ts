@@ -3,16 +3,12 @@
 // subset of the train split, accuracy on the whole test split, for the trained D, for the same D at its
 // initialisation (random weights, same architecture and seed) and for raw pixels.
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadDataset, type ImageDataset } from '../data/index.js';
 import { epochOrder } from '../data/seeded-order.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import { buildDiscriminator } from '../model/build.js';
-import type { ArchSpec } from '../model/spec.js';
 import { modelsFromCheckpoint } from '../sample/source.js';
-import { resolveCheckpoint } from '../train/checkpoint.js';
-import type { TrainConfig } from '../train/config.js';
+import { readCheckpointMeta, resolveCheckpoint } from '../run/checkpoint.js';
 import { DiscriminatorFeatures } from './discriminator-features.js';
 import { predictLinear, trainLinearProbe, type LinearProbeOptions } from './linear-probe.js';
 
@@ -60,13 +56,6 @@ export interface ProbeReport {
   createdAt: string;
 }
 
-interface CheckpointMeta {
-  step: number;
-  arch: ArchSpec;
-  classes?: number;
-  config: TrainConfig;
-}
-
 /** `perClass` indices of every class, in a seeded order over the dataset. */
 export function balancedSubset(labels: Int32Array, classes: number, perClass: number, seed: number): Int32Array {
   const order = epochOrder(labels.length, seed, 0);
@@ -104,10 +93,8 @@ export async function probeRun(path: string, options: ProbeOptions = {}): Promis
   const t0 = performance.now();
   const say = options.onMessage ?? (() => {});
   const ckpt = resolveCheckpoint(path, options.checkpoint ?? 'latest');
-  const raw = JSON.parse(readFileSync(join(ckpt, 'checkpoint.json'), 'utf8')) as { meta?: CheckpointMeta };
-  const meta = raw.meta;
-  if (!meta?.config || !meta.arch) throw new UserError(`${ckpt}/checkpoint.json has no config or architecture; it was not written by dcgan train`);
-  if ((meta.classes ?? 0) > 0) throw new UserError(`${path}: the probe needs an unconditional discriminator, and this run is class-conditional (its D sees the labels)`);
+  const meta = readCheckpointMeta(ckpt);
+  if (meta.classes > 0) throw new UserError(`${path}: the probe needs an unconditional discriminator, and this run is class-conditional (its D sees the labels)`);
   const cfg = meta.config;
   const [h, w] = cfg.imageSize;
   const load = { size: cfg.imageSize, channels: meta.arch.image.channels as 1 | 3, dataDir: cfg.dataDir, labels: true, cacheDir: options.cacheDir };

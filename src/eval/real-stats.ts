@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDirOf, specSlug, type ImageDataset } from '../data/index.js';
-import { writeFileAtomic, writeJsonAtomic } from '../files.js';
+import { checksum } from '../util/checksum.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/files.js';
 import type { FeatureNetwork } from './feature-network.js';
 import { datasetFingerprint } from './fingerprint.js';
 import { StatsAccumulator, type GaussianStats } from './statistics.js';
@@ -13,7 +14,8 @@ import { yieldToEventLoop } from './classifier.js';
 import { epochOrder } from '../data/seeded-order.js';
 
 /** Bumped when what is computed for the same inputs changes. */
-const STATS_VERSION = 1;
+/** 2: the .json records the checksum of the .bin (a cache damaged in place is computed again, never used). */
+const STATS_VERSION = 2;
 
 export interface RealReference {
   /** sha256 of everything the statistics depend on. */
@@ -51,6 +53,8 @@ export interface RealReferenceOptions {
 interface StatsFile {
   version: number;
   key: string;
+  /** The checksum of the .bin (util/checksum.ts). */
+  checksum: string;
   data: string;
   split: string;
   image: [number, number, number];
@@ -141,7 +145,7 @@ function writeCached(base: string, ref: RealReference): void {
   writeFileAtomic(`${base}.bin`, buf);
   const file: StatsFile = {
     version: STATS_VERSION, key: ref.key, data: ref.data, split: ref.split, image: ref.image, network: ref.network,
-    n: ref.stats.n, dim: d, subset: ref.subset, classes, bytes, createdAt: new Date().toISOString(),
+    n: ref.stats.n, dim: d, subset: ref.subset, classes, bytes, checksum: checksum(buf), createdAt: new Date().toISOString(),
   };
   writeJsonAtomic(`${base}.json`, file);
 }
@@ -157,6 +161,7 @@ function readCached(base: string, key: string): Pick<RealReference, 'stats' | 'f
   }
   if (f.version !== STATS_VERSION || f.key !== key || statSync(binPath).size !== f.bytes) return null;
   const b = readFileSync(binPath);
+  if (checksum(b) !== f.checksum) return null; // damaged in place: computed again
   const buf = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
   const d = f.dim;
   let at = 0;

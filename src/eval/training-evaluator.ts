@@ -1,11 +1,8 @@
 // The evaluator `dcgan train --eval-every N` passes to the trainer: every N steps, FID, KID, precision/recall
 // (and class coverage) of a fixed set of latent vectors' images; the trainer logs them to metrics.jsonl and
 // keeps the best-by-FID checkpoint.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { UserError } from '../errors.js';
-import { resolveConfig, type TrainConfig, type TrainOptions } from '../train/config.js';
-import type { PeriodicEvaluator } from '../train/trainer.js';
+import type { TrainConfig } from '../run/config.js';
+import type { PeriodicEvaluator } from '../train/session.js';
 import { checkFeatureSource, openEvalContext, type EvalContext, type EvalDataOptions } from './eval-context.js';
 import { evaluateImages } from './evaluate.js';
 
@@ -53,29 +50,17 @@ export class TrainingEvaluator implements PeriodicEvaluator {
   }
 }
 
-/** Train options as the CLI gathers them, with --resume. */
-export type TrainRequestLike = Partial<TrainOptions> & { resume?: string };
-
 /**
- * The evaluator for a training request: the data, image size and channels the run will use (resolved as
- * the trainer resolves them, or read from the resumed run's config.json). Checks up front that a feature
- * network exists for the data.
+ * The evaluator of a training run (train({ evaluator: trainingEvaluator })): the data, image size and channels
+ * of its resolved config, evalSamples images each time, evalFeatures as the feature network when set.
+ * Checks up front that a feature network exists for the data.
  */
-export function trainingEvaluator(req: TrainRequestLike, options: TrainingEvaluatorOptions = {}): TrainingEvaluator {
-  let cfg: TrainConfig;
-  if (req.resume) {
-    const path = join(req.resume, 'config.json');
-    if (!existsSync(path)) throw new UserError(`--resume ${req.resume}: not a run folder (no config.json)`);
-    cfg = JSON.parse(readFileSync(path, 'utf8')) as TrainConfig;
-  } else {
-    const { resume: _resume, ...o } = req;
-    cfg = resolveConfig({ ...o, data: o.data ?? 'mnist' } as TrainOptions);
-  }
+export function trainingEvaluator(cfg: TrainConfig, options: TrainingEvaluatorOptions = {}): TrainingEvaluator {
   const [h, w] = cfg.imageSize;
   const data = cfg.dryRun ? `fake:${h}x${w}x${cfg.channels ?? 3}` : cfg.data;
   return new TrainingEvaluator({
     data, dataDir: cfg.dataDir, size: cfg.imageSize, channels: cfg.channels, count: cfg.dryRun ? cfg.batchSize * 2 : undefined,
-    features: options.features, featuresLayer: options.featuresLayer, featuresRange: options.featuresRange,
-    cacheDir: options.cacheDir, onMessage: options.onMessage,
-  }, cfg.conditional, options);
+    features: options.features ?? cfg.evalFeatures, featuresLayer: options.featuresLayer, featuresRange: options.featuresRange,
+    cacheDir: options.cacheDir ?? cfg.cacheDir, onMessage: options.onMessage,
+  }, cfg.conditional, { samples: cfg.evalSamples, ...options });
 }

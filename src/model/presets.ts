@@ -29,9 +29,14 @@ export interface PresetTraining {
   epochs: number;
 }
 
+/** Architecture knobs a preset may or may not use; one it does not honour is an error when given. */
+export type ArchKnob = 'nz' | 'ngf' | 'ndf';
+
 export interface Preset {
   name: string;
   description: string;
+  /** The architecture knobs its build() uses (image size and channels are checked by build() itself). */
+  honours: readonly ArchKnob[];
   /** Image size and channels used when the user gives none. */
   defaultImage: { size: [number, number]; channels: number };
   /** Whether --image-size may change the resolution. */
@@ -91,6 +96,7 @@ export const PRESETS: Record<string, Preset> = {
     description: 'pytorch/examples DCGAN (4x4 kernels, ngf=ndf=64), 32 to 256 px, non-square too',
     defaultImage: { size: [64, 64], channels: 3 },
     resizable: true,
+    honours: ['nz', 'ngf', 'ndf'],
     build: (k) => dcgan64Arch(k, 'dcgan64', 'pytorch/examples dcgan/main.py; ../shared/bench/pytorch_reference.py dcgan64'),
     training: PYTORCH_TRAINING,
   },
@@ -99,6 +105,7 @@ export const PRESETS: Record<string, Preset> = {
     description: '28x28 DCGAN for MNIST / Fashion-MNIST: dense 7x7x256 projection, 5x5 kernels (the benchmark net)',
     defaultImage: { size: [28, 28], channels: 1 },
     resizable: false,
+    honours: ['nz'],
     build: (k) => {
       const nz = k.nz ?? 100, nc = k.channels ?? 1;
       const [h, w] = k.imageSize ?? [28, 28];
@@ -136,6 +143,7 @@ export const PRESETS: Record<string, Preset> = {
     description: 'Keras MNIST DCGAN (jacobgil/keras-dcgan): tanh, UpSampling2D, MaxPool, z ~ U(-1, 1)',
     defaultImage: { size: [28, 28], channels: 1 },
     resizable: false,
+    honours: ['nz'],
     build: (k) => {
       const nz = k.nz ?? 100;
       const [h, w] = k.imageSize ?? [28, 28];
@@ -167,6 +175,7 @@ export const PRESETS: Record<string, Preset> = {
     description: 'TensorFlow MNIST-64 DCGAN (carpedm20/DCGAN-tensorflow): 64x64x1, 5x5 stride-2 convs, dense 4x4x1024',
     defaultImage: { size: [64, 64], channels: 1 },
     resizable: false,
+    honours: ['nz'],
     build: (k) => {
       const nz = k.nz ?? 100, nc = k.channels ?? 1;
       const [h, w] = k.imageSize ?? [64, 64];
@@ -200,6 +209,7 @@ export const PRESETS: Record<string, Preset> = {
     description: 'Radford et al. 2015 LSUN DCGAN: 64x64x3, z ~ U(-1, 1), 4x4x1024 projection, 5x5 fractionally-strided convs',
     defaultImage: { size: [64, 64], channels: 3 },
     resizable: false,
+    honours: ['nz'],
     build: (k) => {
       const nz = k.nz ?? 100, nc = k.channels ?? 3;
       const [h, w] = k.imageSize ?? [64, 64];
@@ -235,6 +245,7 @@ export const PRESETS: Record<string, Preset> = {
     description: 'PyTorch CelebA/LSUN DCGAN (pytorch/examples dcgan at 64x64, ngf=ndf=64, batch 64)',
     defaultImage: { size: [64, 64], channels: 3 },
     resizable: true,
+    honours: ['nz', 'ngf', 'ndf'],
     build: (k) => dcgan64Arch(k, 'pytorch-celeba', 'pytorch/examples dcgan/main.py (--dataset celeba / lsun)'),
     training: PYTORCH_TRAINING,
   },
@@ -243,6 +254,7 @@ export const PRESETS: Record<string, Preset> = {
     description: 'Keras Simpsons-faces DCGAN: 200x200x3, 25x25x128 projection, Dense(8192) in D (655M parameters)',
     defaultImage: { size: [200, 200], channels: 3 },
     resizable: false,
+    honours: ['nz'],
     build: (k) => {
       const nz = k.nz ?? 100, nc = k.channels ?? 3;
       const [h, w] = k.imageSize ?? [200, 200];

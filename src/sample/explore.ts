@@ -3,7 +3,7 @@
 // the training size from a spatially tiled z (as soumith/dcgan.torch).
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import { generateData, type BnMode } from './generate.js';
 import { makeGrid, type RawImage } from './grid.js';
 import { row, sampleLatents, stack, walk } from './latent.js';

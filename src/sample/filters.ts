@@ -2,7 +2,7 @@
 // filters as small images, and optionally the feature maps each convolution produces for one image.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import { upscale } from './annotate.js';
 import { makeGrid, type RawImage } from './grid.js';
 

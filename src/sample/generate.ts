@@ -1,7 +1,7 @@
 // Running a generator: G(z) with BatchNorm using the batch's own statistics or the running ones.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { generatorInput } from '../train/step.js';
+import { generatorInput } from '../model/conditioning.js';
 import { stack } from './latent.js';
 
 /**

@@ -1,6 +1,6 @@
 // Animated GIFs with sharp (libvips' cgif encoder, libimagequant palettes): frames of one size, looping.
 import sharp from 'sharp';
-import { writeFileAtomic } from '../files.js';
+import { writeFileAtomic } from '../util/files.js';
 import type { RawImage } from './grid.js';
 
 /** Encodes frames (all the same size and channels) as a looping GIF; `delayMs` per frame. */

@@ -1,7 +1,7 @@
 // Images in [-1, 1] (NHWC float32) to 8-bit pixels, laid out as a grid with a border (as torchvision's
 // make_grid), and written as lossless PNG.
 import sharp from 'sharp';
-import { writeFileAtomic } from '../files.js';
+import { writeFileAtomic } from '../util/files.js';
 
 export interface RawImage {
   data: Uint8Array;

@@ -1,6 +1,6 @@
 // Latent vectors for sampling and exploration: seeded draws (optionally truncated), and paths between
 // points (linear, or spherical as White 2016 recommends for Gaussian latents).
-import { Rng } from '../train/rng.js';
+import { Rng } from '../util/rng.js';
 
 /**
  * n latent vectors of size nz. `truncation` (normal latents) redraws every component beyond +-t: a

@@ -2,14 +2,15 @@
 import sharp from 'sharp';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../errors.js';
+import { RunLayout, sampleStep } from '../run/layout.js';
+import { UserError } from '../util/errors.js';
 import type { RawImage } from './grid.js';
 
 /** The run's sample grids in step order (every `every`-th, and always the last), decoded. */
 export async function progressFrames(runDir: string, opts: { every?: number; maxWidth?: number } = {}): Promise<{ frames: RawImage[]; files: string[] }> {
-  const dir = join(runDir, 'samples');
+  const dir = new RunLayout(runDir).samplesDir;
   if (!existsSync(dir)) throw new UserError(`${runDir} has no samples/ folder: is it a run folder?`);
-  const all = readdirSync(dir).filter((f) => /^step-\d+\.png$/.test(f)).sort();
+  const all = readdirSync(dir).filter((f) => sampleStep(f) !== null).sort();
   if (all.length === 0) throw new UserError(`${dir} has no sample grids yet (train writes one every --sample-every steps)`);
   const every = opts.every ?? 1;
   const files = all.filter((_, i) => i % every === 0 || i === all.length - 1);

@@ -1,16 +1,17 @@
-// Where generators come from: a run folder (its exported generator, or one of its checkpoints, with the
-// EMA or the raw weights), a checkpoint folder, or an exported generator (model.json). All are opened as
-// stock tfjs-layers models, exactly what a browser would load.
+// Where generators come from: a run folder (the newest of its exported generator and its latest intact
+// checkpoint, or a checkpoint chosen by name, with the EMA or the raw weights), a checkpoint folder, or an
+// exported generator (model.json). All are opened as stock tfjs-layers models, exactly what a browser would
+// load; damaged files are passed over with a warning when something intact can stand in, else named.
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../errors.js';
+import { isUserError, UserError } from '../util/errors.js';
 import { buildDiscriminator, buildGenerator } from '../model/build.js';
-import { stockTopology, type GeneratorMeta } from '../model/export.js';
-import { modelArtifacts, readModelArtifacts } from '../model/model-files.js';
-import type { ArchSpec } from '../model/spec.js';
-import { loadCheckpoint, resolveCheckpoint } from '../train/checkpoint.js';
+import { loadStockModel, readExportedGenerator, stockTopology, type ExportedGenerator, type GeneratorMeta } from '../model/export.js';
+import { modelArtifacts } from '../model/model-files.js';
+import { checkpointDamage, listCheckpoints, readNetwork, resolveCheckpoint, type CheckpointMeta } from '../run/checkpoint.js';
+import { CHECKPOINT_FILES, GENERATOR_FILES, RunLayout } from '../run/layout.js';
 
 export interface OpenOptions {
   /** A run's checkpoint: 'latest', 'best' or a step number; default: the run's exported generator. */
@@ -26,62 +27,89 @@ export interface OpenedGenerator {
   artifacts: tf.io.ModelArtifacts;
   /** What was opened, for messages. */
   source: string;
+  /** Damaged files passed over to open it (one line each), for the user to hear about. */
+  warnings: string[];
 }
 
-interface CheckpointMetaLike {
-  step: number;
-  arch: ArchSpec;
-  classes: number;
-  classNames?: string[];
-  ema: boolean;
-  weightNames: { G: string[]; D: string[] };
-}
-
-/** Loads a checkpoint's G (or D) into a model built from its architecture. */
-export function modelsFromCheckpoint(dir: string, which: 'G' | 'D' | 'EMA'): { model: tfl.LayersModel; meta: CheckpointMetaLike } {
-  const { meta, tensors } = loadCheckpoint<CheckpointMetaLike>(dir);
+/** Loads a checkpoint's G, its EMA (G's weights when the run kept none) or D into a model built from its architecture. */
+export function modelsFromCheckpoint(dir: string, which: 'G' | 'D' | 'EMA'): { model: tfl.LayersModel; meta: CheckpointMeta; weights: 'EMA' | 'raw' } {
+  const { meta, values, source } = readNetwork(dir, which);
   try {
-    const classes = meta.classes ?? 0;
+    const classes = meta.classes;
     const model = which === 'D' ? buildDiscriminator(meta.arch, { classes }) : buildGenerator(meta.arch, { classes });
-    const names = which === 'D' ? meta.weightNames.D : meta.weightNames.G;
-    const prefix = which === 'EMA' && !meta.ema ? 'G' : which;
-    model.setWeights(names.map((n) => {
-      const t = tensors[`${prefix}/${n}`];
-      if (!t) throw new UserError(`${dir}: missing tensor ${prefix}/${n}; the checkpoint is damaged`);
-      return t;
-    }));
-    return { model, meta };
+    try {
+      model.setWeights(values);
+    } catch (e) {
+      model.dispose();
+      throw new UserError(`${dir}: its weights do not fit its architecture (${(e as Error).message}); the checkpoint is damaged: use another one (--checkpoint STEP)`);
+    }
+    return { model, meta, weights: source === 'EMA' ? 'EMA' : 'raw' };
   } finally {
-    tf.dispose(Object.values(tensors));
+    tf.dispose(values);
   }
+}
+
+async function fromExport(g: ExportedGenerator, warnings: string[]): Promise<OpenedGenerator> {
+  const model = await loadStockModel(g.artifacts, g.path);
+  return { model, meta: g.meta, artifacts: g.artifacts, source: g.path, warnings };
+}
+
+async function fromCheckpoint(dir: string, weights: OpenOptions['weights'], why: string, warnings: string[]): Promise<OpenedGenerator> {
+  const { model: ours, meta, weights: used } = modelsFromCheckpoint(dir, weights === 'raw' ? 'G' : 'EMA');
+  try {
+    const artifacts = await modelArtifacts(ours, stockTopology);
+    const model = await loadStockModel(artifacts, join(dir, CHECKPOINT_FILES.record));
+    const gm: GeneratorMeta = {
+      preset: meta.arch.name, nz: meta.arch.nz, latent: meta.arch.latent, classes: meta.classes ?? 0,
+      classNames: meta.classNames, image: meta.arch.image, step: meta.step,
+    };
+    return { model, meta: gm, artifacts, source: `${dir} (${used} weights${why ? `; ${why}` : ''})`, warnings };
+  } finally {
+    ours.dispose();
+  }
+}
+
+/**
+ * A run's generator: the newest of its exported generator and its latest intact checkpoint (the export when
+ * both are at the same step); `weights` asks for a checkpoint. Damaged ones are passed over with a warning.
+ */
+async function fromRun(run: string, weights: OpenOptions['weights']): Promise<OpenedGenerator> {
+  const layout = new RunLayout(run);
+  const warnings: string[] = [];
+  let exported: ExportedGenerator | undefined;
+  if (!weights && existsSync(layout.generatorDir)) {
+    try {
+      exported = readExportedGenerator(layout.generatorDir);
+    } catch (e) {
+      if (!isUserError(e)) throw e;
+      warnings.push(e.message);
+    }
+  }
+  for (const c of listCheckpoints(layout.checkpointsDir).reverse()) {
+    if (exported && c.step <= exported.meta.step) break;
+    const damage = checkpointDamage(c.path);
+    if (damage) {
+      warnings.push(damage);
+      continue;
+    }
+    const why = exported ? `newer than the exported generator of step ${exported.meta.step}` : weights ? '' : existsSync(layout.generatorDir) ? 'in place of the damaged exported generator' : 'the run has no exported generator yet';
+    return fromCheckpoint(c.path, weights, why, warnings);
+  }
+  if (exported) return fromExport(exported, warnings);
+  if (warnings.length) throw new UserError(`${run} has no intact generator: ${warnings.join(' | ')}`);
+  throw new UserError(`${run} has no generator yet (no ${GENERATOR_FILES.model} in generator/, no checkpoints); train it first`);
 }
 
 /** Opens a generator from a run folder, a checkpoint folder or an exported generator. */
 export async function openGenerator(path: string, opts: OpenOptions = {}): Promise<OpenedGenerator> {
   if (!existsSync(path)) throw new UserError(`${path} does not exist: give a run folder, a checkpoint folder or a generator's model.json`);
-  const isDir = statSync(path).isDirectory();
-  const exportJson = !isDir ? path : existsSync(join(path, 'model.json')) ? join(path, 'model.json') : join(path, 'generator', 'model.json');
-  const isCheckpoint = isDir && existsSync(join(path, 'checkpoint.json'));
-  if (!opts.checkpoint && !isCheckpoint && existsSync(exportJson)) {
-    const a = readModelArtifacts(exportJson);
-    const meta = (a.userDefinedMetadata as { dcgan?: GeneratorMeta } | undefined)?.dcgan;
-    if (!meta) throw new UserError(`${exportJson} has no dcgan metadata (nz, image size): it was not exported by dcgan`);
-    const model = await tfl.loadLayersModel(tf.io.fromMemory(a));
-    return { model, meta, artifacts: a, source: exportJson };
+  if (!statSync(path).isDirectory()) return fromExport(readExportedGenerator(path), []);
+  if (existsSync(join(path, CHECKPOINT_FILES.record))) return fromCheckpoint(path, opts.weights, '', []);
+  const run = new RunLayout(path);
+  if (!existsSync(run.configPath) && !existsSync(run.checkpointsDir)) {
+    if (existsSync(join(path, GENERATOR_FILES.model))) return fromExport(readExportedGenerator(path), []);
+    throw new UserError(`${path} is not a run folder, a checkpoint folder or a generator's folder (no config.json, checkpoint.json or model.json)`);
   }
-  if (!isDir) throw new UserError(`${path} is not a generator's model.json`);
-  const ckpt = resolveCheckpoint(path, opts.checkpoint ?? 'latest');
-  const which = opts.weights === 'raw' ? 'G' : 'EMA';
-  const { model: ours, meta } = modelsFromCheckpoint(ckpt, which);
-  try {
-    const artifacts = await modelArtifacts(ours, stockTopology);
-    const model = await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
-    const gm: GeneratorMeta = {
-      preset: meta.arch.name, nz: meta.arch.nz, latent: meta.arch.latent, classes: meta.classes ?? 0,
-      classNames: meta.classNames, image: meta.arch.image, step: meta.step,
-    };
-    return { model, meta: gm, artifacts, source: `${ckpt} (${which === 'EMA' && meta.ema ? 'EMA' : 'raw'} weights)` };
-  } finally {
-    ours.dispose();
-  }
+  if (opts.checkpoint) return fromCheckpoint(resolveCheckpoint(path, opts.checkpoint), opts.weights, '', []);
+  return fromRun(path, opts.weights);
 }

@@ -1,11 +1,13 @@
 // The live feed of one run folder: the metrics lines appended to metrics.jsonl (read incrementally from a
 // byte offset), progress (as a summary), new fixed-noise grids, and generator re-exports. The whole run is
 // sent as a 'snapshot' to a new listener and whenever the run was rewritten underneath (a resume).
+import { RUN_FILES } from '../run/layout.js';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GeneratorRef, MetricsPoint, RunEvents, RunSnapshot, RunSummary } from './api-types.js';
 import { PollingFeed, type Listener } from './polling-feed.js';
-import { readRunFiles, summarize, type RunFiles } from './run-files.js';
+import { readRunFiles, runsFolderOf, summarize, type RunFiles } from './run-files.js';
+import { realPathInside } from './safe-path.js';
 
 /** The figures every metrics line has; a line with any other (fid, kid ...) is kept when a long log is thinned. */
 const STANDARD = new Set(['step', 'epoch', 'Loss_D', 'Loss_G', 'D(x)', 'D(G(z))', 'D(G(z))_2', 'img/s', 'seconds']);
@@ -41,13 +43,15 @@ interface MetricsRead {
   restarted: boolean;
 }
 
-async function readMetrics(path: string, ino: number, offset: number): Promise<MetricsRead> {
-  const st = await stat(path).catch(() => null);
+/** metrics.jsonl of run folder `dir` from `offset`; absent when a symbolic link leads it out of the runs folder. */
+async function readMetrics(dir: string, ino: number, offset: number): Promise<MetricsRead> {
+  const path = await realPathInside(runsFolderOf(dir), join(dir, RUN_FILES.metrics));
+  const st = path ? await stat(path).catch(() => null) : null;
   if (!st) return { ino: 0, offset: 0, points: [], restarted: offset > 0 };
   const restarted = (ino !== 0 && st.ino !== ino) || st.size < offset;
   const from = restarted ? 0 : offset;
   if (st.size === from) return { ino: st.ino, offset: from, points: [], restarted };
-  const fh = await open(path, 'r');
+  const fh = await open(path!, 'r');
   try {
     const buf = Buffer.alloc(st.size - from);
     const { bytesRead } = await fh.read(buf, 0, buf.length, from);
@@ -106,7 +110,7 @@ export class RunFeed extends PollingFeed<RunEvents> {
   }
 
   protected async read(initial: boolean): Promise<(() => void) | undefined> {
-    const [m, files] = await Promise.all([readMetrics(join(this.dir, 'metrics.jsonl'), this.ino, this.offset), readRunFiles(this.dir, this.name)]);
+    const [m, files] = await Promise.all([readMetrics(this.dir, this.ino, this.offset), readRunFiles(this.dir, this.name)]);
     return () => {
       const before = this.files;
       const restarted = m.restarted || before.samples.some((s) => !files.samples.find((t) => t.step === s.step));

@@ -1,9 +1,13 @@
 // Reads what one run folder holds (config.json, progress.json, samples/, generator/) and sums it up for the
-// pages. Every reader tolerates a run that is being written: a missing or half-written file reads as absent.
+// pages. Every reader tolerates a run that is being written: a missing or half-written file reads as absent,
+// and so does one that a symbolic link leads out of the runs folder (the run folder's parent).
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Progress } from '../train/run-folder.js';
+import { dirname, resolve } from 'node:path';
+import { GENERATOR_FILES, RUN_FILES, RunLayout, sampleStep } from '../run/layout.js';
+import type { Progress } from '../run/run-folder.js';
+import { processAlive } from '../util/processes.js';
 import type { GeneratorRef, RunState, RunSummary, SampleRef } from './api-types.js';
+import { realPathInside } from './safe-path.js';
 
 /** A run's name in URLs: the folder's name, never hidden, never a path. */
 export function isRunName(name: string): boolean {
@@ -21,26 +25,30 @@ export interface RunFiles {
   generator: GeneratorRef | null;
 }
 
-async function readJson<T>(path: string): Promise<T | null> {
+/** The runs folder a run folder is in: what no file the server reads may lead out of. */
+export const runsFolderOf = (dir: string) => dirname(resolve(dir));
+
+async function readJson<T>(dir: string, path: string): Promise<T | null> {
   try {
-    const v = JSON.parse(await readFile(path, 'utf8')) as unknown;
+    const real = await realPathInside(runsFolderOf(dir), path);
+    if (!real) return null;
+    const v = JSON.parse(await readFile(real, 'utf8')) as unknown;
     return v && typeof v === 'object' ? (v as T) : null;
   } catch {
     return null;
   }
 }
 
-export const readConfig = (dir: string) => readJson<Record<string, unknown>>(join(dir, 'config.json'));
-export const readProgress = (dir: string) => readJson<Progress>(join(dir, 'progress.json'));
-
-const SAMPLE = /^step-(\d+)\.png$/;
+export const readConfig = (dir: string) => readJson<Record<string, unknown>>(dir, new RunLayout(dir).configPath);
+export const readProgress = (dir: string) => readJson<Progress>(dir, new RunLayout(dir).progressPath);
 
 /** The fixed-noise grids, in step order. */
 export async function readSamples(dir: string, run: string): Promise<SampleRef[]> {
-  const names = await readdir(join(dir, 'samples')).catch(() => [] as string[]);
+  const samples = await realPathInside(runsFolderOf(dir), new RunLayout(dir).samplesDir);
+  const names = samples ? await readdir(samples).catch(() => [] as string[]) : [];
   return names.flatMap((n) => {
-    const m = SAMPLE.exec(n);
-    return m ? [{ step: Number(m[1]), url: fileUrl(run, 'samples', n) }] : [];
+    const step = sampleStep(n);
+    return step === null ? [] : [{ step, url: fileUrl(run, RUN_FILES.samples, n) }];
   }).sort((a, b) => a.step - b.step);
 }
 
@@ -48,35 +56,24 @@ const generatorSteps = new Map<string, { version: string; step: number }>();
 
 /** The exported generator, if any; model.json is parsed only when it changed. */
 export async function readGenerator(dir: string, run: string): Promise<GeneratorRef | null> {
-  const path = join(dir, 'generator', 'model.json');
-  const st = await stat(path).catch(() => null);
+  const path = await realPathInside(runsFolderOf(dir), new RunLayout(dir).generatorModelPath);
+  const st = path ? await stat(path).catch(() => null) : null;
   if (!st?.isFile()) return null;
   const version = `${Math.floor(st.mtimeMs).toString(36)}-${st.size.toString(36)}`;
-  let cached = generatorSteps.get(path);
+  let cached = generatorSteps.get(path!);
   if (cached?.version !== version) {
-    const json = await readJson<{ userDefinedMetadata?: { dcgan?: { step?: unknown } } }>(path);
+    const json = await readJson<{ userDefinedMetadata?: { dcgan?: { step?: unknown } } }>(dir, path!);
     if (!json) return null;
     const step = json.userDefinedMetadata?.dcgan?.step;
     cached = { version, step: typeof step === 'number' ? step : 0 };
-    generatorSteps.set(path, cached);
+    generatorSteps.set(path!, cached);
   }
-  return { url: fileUrl(run, 'generator', 'model.json'), step: cached.step, version };
+  return { url: fileUrl(run, RUN_FILES.generator, GENERATOR_FILES.model), step: cached.step, version };
 }
 
 export async function readRunFiles(dir: string, run: string): Promise<RunFiles> {
   const [config, progress, samples, generator] = await Promise.all([readConfig(dir), readProgress(dir), readSamples(dir, run), readGenerator(dir, run)]);
   return { config, progress, samples, generator };
-}
-
-/** Whether process `pid` exists on this machine (EPERM: it does, under another user). */
-export function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 const STATES: readonly RunState[] = ['starting', 'running', 'done', 'stopped', 'failed'];

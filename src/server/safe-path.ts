@@ -1,6 +1,7 @@
 // Maps decoded path segments to a regular file inside a root folder, or fails with 4xx. Three fences: no
 // hidden names (temporary files, .git), a lexical check that the joined path stays under the root, and a
-// real-path check, so that a symbolic link cannot lead out of the root either.
+// real-path check, so that a symbolic link cannot lead out of the root either; the API's readers use the
+// same real-path check (realPathInside).
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { HttpError, notFound } from './http-error.js';
@@ -30,4 +31,14 @@ export async function resolveFileInside(root: string, segments: readonly string[
   const st = await stat(real).catch(() => null);
   if (!st?.isFile()) throw notFound();
   return real;
+}
+
+/** The real path of `path` when it lies inside `root` after every symbolic link is followed; null when not, or missing. */
+export async function realPathInside(root: string, path: string): Promise<string | null> {
+  try {
+    const [realRoot, real] = await Promise.all([realpath(root), realpath(path)]);
+    return inside(realRoot, real) ? real : null;
+  } catch {
+    return null;
+  }
 }

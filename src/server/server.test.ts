@@ -1,6 +1,7 @@
 // Unit tests of the HTTP server over a run folder written by hand: loopback by default, traversal and
-// malformed requests answered 4xx (never a crash), validators and HEAD, and server-sent events.
-import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+// malformed requests answered 4xx (never a crash), symbolic links out of the runs folder followed nowhere
+// (files and API), validators and HEAD, and server-sent events.
+import { appendFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -165,5 +166,55 @@ describe('dcgan serve (HTTP)', () => {
     expect(pushed.map((p) => p.step)).toEqual([2]);
     const list = await events(s, '/api/events', (e) => e.length > 0);
     expect(list[0]![0]).toBe('runs');
+  });
+});
+
+describe('dcgan serve and symbolic links', () => {
+  const base = mkdtempSync(join(tmpdir(), 'dcgan-links-'));
+  const runs = join(base, 'runs'), outside = join(base, 'outside');
+  let s: RunningServer;
+
+  beforeAll(async () => {
+    const secret = JSON.stringify({ preset: 'TOP-SECRET', data: 'TOP-SECRET', status: 'running', pid: process.pid, step: 1 });
+    mkdirSync(join(outside, 'run', 'samples'), { recursive: true });
+    for (const f of ['config.json', 'progress.json']) writeFileSync(join(outside, 'run', f), secret);
+    writeFileSync(join(outside, 'run', 'metrics.jsonl'), `${JSON.stringify({ step: 1, Loss_D: 1234.5 })}\n`);
+    writeFileSync(join(outside, 'run', 'samples', 'step-0000001.png'), 'TOP-SECRET');
+    mkdirSync(join(runs, 'inside', 'samples'), { recursive: true });
+    writeFileSync(join(runs, 'inside', 'config.json'), JSON.stringify({ preset: 'dcgan64', data: 'fake' }));
+    // A run that is a link out of the runs folder, and a run whose files are links out of it.
+    symlinkSync(join(outside, 'run'), join(runs, 'linked'));
+    mkdirSync(join(runs, 'mixed'));
+    writeFileSync(join(runs, 'mixed', 'progress.json'), JSON.stringify({ status: 'done', pid: 1, step: 1, totalSteps: 1 }));
+    for (const f of ['config.json', 'metrics.jsonl', 'samples']) symlinkSync(join(outside, 'run', f), join(runs, 'mixed', f));
+    // A link that stays inside the runs folder is fine.
+    symlinkSync(join(runs, 'inside'), join(runs, 'alias'));
+    s = await startServer({ runsDir: runs, webDir: join(base, 'web'), port: 0, pollMs: 20, log: () => undefined });
+  });
+
+  afterAll(async () => {
+    await s.close();
+  });
+
+  it('lists and serves no run that a link leads out of the runs folder', async () => {
+    const list = JSON.parse((await raw(s, '/api/runs')).body) as { name: string }[];
+    expect(list.map((r) => r.name).sort()).toEqual(['alias', 'inside', 'mixed']);
+    for (const path of ['/api/runs/linked', '/api/runs/linked/metrics?from=0', '/runs/linked/config.json', '/api/runs/linked/events']) {
+      const a = await raw(s, path);
+      expect(a.status, path).toBe(404);
+      expect(a.body, path).not.toMatch(/TOP-SECRET|1234\.5/);
+    }
+  });
+
+  it('reads no file of a run that a link leads out of the runs folder, in the API as in /runs', async () => {
+    const snap = await raw(s, '/api/runs/mixed');
+    expect(snap.status).toBe(200);
+    expect(snap.body).not.toMatch(/TOP-SECRET|1234\.5/);
+    expect(JSON.parse(snap.body)).toMatchObject({ config: null, samples: [], metrics: [] });
+    expect((await raw(s, '/api/runs/mixed/metrics?from=0')).body).toBe('[]');
+    for (const path of ['/runs/mixed/config.json', '/runs/mixed/metrics.jsonl', '/runs/mixed/samples/step-0000001.png']) {
+      expect((await raw(s, path)).status, path).toBe(403);
+    }
+    expect(JSON.parse((await raw(s, '/api/runs/alias')).body)).toMatchObject({ config: { preset: 'dcgan64' } });
   });
 });

@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import { isLoopback } from './host-check.js';
 import { createRouter } from './router.js';
 import type { RunFeedOptions } from './run-feed.js';

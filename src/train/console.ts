@@ -1,6 +1,16 @@
 // Training progress on the console: on a terminal, one line redrawn in place (epoch, a bar, step, img/s,
 // ETA and the four figures); otherwise a plain line every `logEvery` steps. Warnings get their own lines.
-import type { MetricsLine } from './run-folder.js';
+import type { ImageDataset } from '../data/index.js';
+import type { EngineInfo } from '../engine/index.js';
+import type { TrainConfig } from '../run/config.js';
+import type { MetricsLine } from '../run/run-folder.js';
+
+/** The first line of a run: what it trains, on what, on which engine, and where its folder is. */
+export function startMessage(cfg: TrainConfig, ds: ImageDataset, engine: EngineInfo, total: number, dir: string): string {
+  const where = engine.backend === 'aten' ? `aten (libtorch ${engine.torch ?? '?'}, ${engine.threads} threads)` : `${engine.backend} (slow)`;
+  return `training ${cfg.preset} on ${cfg.dryRun ? 'fake data (dry run)' : cfg.data}: ${ds.count.toLocaleString('en-US')} images of ` +
+    `${ds.height}x${ds.width}x${ds.channels}, ${total} step${total === 1 ? '' : 's'} of ${cfg.batchSize}, on ${where}\n  run folder: ${dir}`;
+}
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '?';

@@ -8,6 +8,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GanOptimizer } from './optimizers.js';
 
+/**
+ * The tfjs-core this file was written for: it reads that version's engine internals (Engine.state.activeTape
+ * and gradientDepth, scopedRun, startTape/endTape, and the tape nodes' inputs, outputs, saved tensors and
+ * gradient closures). gradients.test.ts fails on any other version until they are checked again.
+ */
+export const TFJS_CORE_VERSION_WRITTEN_FOR = '4.22.0';
+
 interface TapeNode {
   id: number;
   kernelName: string;

@@ -1,4 +1,4 @@
-// Health checks: NaN stops, D winning outright and collapsed samples warn once each.
+// Health checks: NaN stops, exploding losses, D winning outright and collapsed samples warn once each.
 import { describe, expect, it } from 'vitest';
 import { diversity, HealthMonitor } from './health.js';
 
@@ -11,6 +11,14 @@ describe('HealthMonitor', () => {
     expect(h.nonFinite(fine)).toBeUndefined();
     expect(h.nonFinite({ ...fine, lossG: NaN })).toBe('Loss_G is NaN');
     expect(h.nonFinite({ ...fine, dx: Infinity })).toBe('D(x) is Infinity');
+  });
+
+  it('stops the run at a NaN (check), and warns once when a loss explodes (--lr 1e9 reaches 1e20)', () => {
+    const h = new HealthMonitor();
+    expect(() => h.check(7, { ...fine, lossD: NaN })).toThrow(/^training diverged at step 7: Loss_D is NaN$/);
+    expect(h.check(1, { ...fine, lossD: 90 })).toBeUndefined();
+    expect(h.check(2, { ...fine, lossD: 6.2e20 })).toMatch(/^step 2: the losses are exploding \(Loss_D 6\.20e\+20, Loss_G 0\.900; .*--lr/);
+    expect(h.check(3, { ...fine, lossG: -4e3 })).toBeUndefined();
   });
 
   it('warns once when D wins outright for dWinsSteps consecutive steps', () => {

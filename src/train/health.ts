@@ -1,5 +1,6 @@
-// Training health: a NaN or Inf figure stops the run; D winning outright for long, or fixed-noise samples
-// that all look alike (mode collapse), give one warning each.
+// Training health: a NaN or Inf figure stops the run; exploding losses, D winning outright for long, or
+// fixed-noise samples that all look alike (mode collapse), give one warning each.
+import { TrainingError } from './run-data.js';
 import type { StepFigures } from './step.js';
 
 export const FIGURE_NAMES: Record<keyof StepFigures, string> = {
@@ -13,9 +14,14 @@ export interface HealthSettings {
   collapseBelow: number;
   /** ... or this fraction of the first measured diversity. */
   collapseFraction: number;
+  /**
+   * A loss above this is exploding (default 100: a healthy GAN's losses stay below ~10, and a BCE loss of 100
+   * means D gives its target a probability of e^-100; --lr 1e9 reaches 1e20 within a few steps).
+   */
+  explodeAbove?: number;
 }
 
-export const DEFAULT_HEALTH: HealthSettings = { dWinsSteps: 100, collapseBelow: 0.02, collapseFraction: 0.1 };
+export const DEFAULT_HEALTH: HealthSettings = { dWinsSteps: 100, collapseBelow: 0.02, collapseFraction: 0.1, explodeAbove: 100 };
 
 export class HealthMonitor {
   private dWinsFor = 0;
@@ -30,8 +36,21 @@ export class HealthMonitor {
     return undefined;
   }
 
-  /** Checks one step's figures; returns a warning the first time D has won outright for long. */
+  /** Checks step `step`'s figures: a TrainingError when one is not finite, else step()'s warning. */
+  check(step: number, f: StepFigures): string | undefined {
+    const bad = this.nonFinite(f);
+    if (bad) throw new TrainingError(`training diverged at step ${step}: ${bad}`); // failure.ts adds what is safe
+    return this.step(step, f);
+  }
+
+  /** Checks one step's figures; returns a warning the first time the losses explode, or D has won outright for long. */
   step(step: number, f: StepFigures): string | undefined {
+    const limit = this.s.explodeAbove ?? 100;
+    if (Math.abs(f.lossD) > limit || Math.abs(f.lossG) > limit) {
+      const w = this.once('explode', `step ${step}: the losses are exploding (Loss_D ${f.lossD.toPrecision(3)}, Loss_G ${f.lossG.toPrecision(3)}; ` +
+        `healthy ones stay below ~10): the learning rate is far too high. Stop (Ctrl-C) and continue with a lower one (--resume RUN --lr 0.0002).`);
+      if (w) return w;
+    }
     this.dWinsFor = f.dgz1 < 0.005 && f.lossD < 0.01 ? this.dWinsFor + 1 : 0;
     if (this.dWinsFor < this.s.dWinsSteps) return undefined;
     return this.once('dwins', `step ${step}: D has won outright for ${this.s.dWinsSteps} steps (D(G(z)) < 0.005, Loss_D < 0.01): G is not learning. ` +

@@ -3,13 +3,9 @@
 // momentum (the Keras MNIST preset). Both save and restore their state for exact resume.
 import * as tf from '@tensorflow/tfjs-core';
 import { adamUpdate } from '../engine/custom-kernels.js';
+import type { OptimizerState } from '../run/checkpoint.js';
 
-/** An optimizer's state as plain data: the step count and one list of tensors per slot, in variable order. */
-export interface OptimizerState {
-  kind: 'adam' | 'sgd-nesterov';
-  step: number;
-  slots: Record<string, tf.Tensor[]>;
-}
+export type { OptimizerState } from '../run/checkpoint.js';
 
 export interface GanOptimizer {
   readonly kind: OptimizerState['kind'];

@@ -3,9 +3,13 @@
 //   (2) Update G: maximize log(D(G(z)))   (the non-saturating loss)
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { discriminatorInput, generatorInput } from '../model/conditioning.js';
 import { minimize, record } from './gradients.js';
 import { ganLoss, toProbability } from './losses.js';
+import type { StepFigures } from '../run/run-folder.js';
 import type { GanOptimizer } from './optimizers.js';
+
+export type { StepFigures } from '../run/run-folder.js';
 
 export interface GanParts {
   G: tfl.LayersModel;
@@ -36,29 +40,6 @@ export interface StepBatch {
   /** Conditional runs: the real images' classes, and the classes G is asked for (int32). */
   realLabels?: tf.Tensor1D;
   fakeLabels?: tf.Tensor1D;
-}
-
-/** The four figures pytorch/examples prints, D(G(z)) before and after D's update. */
-export interface StepFigures {
-  lossD: number;
-  lossG: number;
-  dx: number;
-  dgz1: number;
-  dgz2: number;
-}
-
-/** z with the one-hot class appended (conditional G input). */
-export function generatorInput(z: tf.Tensor2D, labels: tf.Tensor1D | undefined, classes: number): tf.Tensor2D {
-  if (!labels || classes === 0) return z;
-  return tf.concat([z, tf.cast(tf.oneHot(labels, classes), 'float32')], 1) as tf.Tensor2D;
-}
-
-/** Images with one constant channel per class appended (conditional D input). */
-export function discriminatorInput(x: tf.Tensor4D, labels: tf.Tensor1D | undefined, classes: number): tf.Tensor4D {
-  if (!labels || classes === 0) return x;
-  const [n, h, w] = x.shape;
-  const planes = tf.tile(tf.reshape(tf.cast(tf.oneHot(labels, classes), 'float32'), [n, 1, 1, classes]), [1, h, w, 1]);
-  return tf.concat([x, planes], 3) as tf.Tensor4D;
 }
 
 function firstRows<T extends tf.Tensor>(t: T, n: number): T {

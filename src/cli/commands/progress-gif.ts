@@ -1,28 +1,25 @@
 // dcgan progress-gif: a run's fixed-noise grids over training as one animation.
 import { writeGif } from '../../sample/gif.js';
 import { progressFrames } from '../../sample/progress-gif.js';
-import { flag, num, parse, str } from '../args.js';
-import type { Command } from '../main.js';
-import { sourceArg } from '../sample-common.js';
+import { defineCommand } from '../command.js';
+import { outFlag } from '../sample-common.js';
 
-const USAGE = `usage: dcgan progress-gif RUN [--out FILE] [--every N] [--delay MS] [--max-width PX]
-
-Animates the run's samples/step-*.png (the same fixed noise at every step, so the images evolve).
-  --out FILE   (default RUN/progress.gif)   --every N  every N-th grid (default 1)
-  --delay MS   frame time (default 200)     --max-width PX  scale frames down to this width`;
-
-export const command: Command = {
-  async run(argv) {
-    const p = parse('progress-gif', argv, { out: { type: 'string', short: 'o' }, every: { type: 'string' }, delay: { type: 'string' }, 'max-width': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, true);
-    if (flag(p, 'help')) {
-      console.log(USAGE);
-      return 0;
-    }
-    const run = sourceArg(p, 'progress-gif');
-    const { frames, files } = await progressFrames(run, { every: num(p, 'every', { integer: true, min: 1 }), maxWidth: num(p, 'max-width', { integer: true, min: 16 }) });
-    const out = str(p, 'out') ?? `${run.replace(/\/+$/, '')}/progress.gif`;
-    await writeGif(out, frames, num(p, 'delay', { integer: true, min: 10 }) ?? 200);
-    console.log(`${frames.length} frames (${files[0]} ... ${files[files.length - 1]}): ${out}`);
-    return 0;
-  },
-};
+export const command = defineCommand({
+  name: 'progress-gif',
+  synopsis: 'RUN [--out FILE] [--every N] [--delay MS] [--max-width PX]',
+  about: "Animates the run's samples/step-*.png (the same fixed noise at every step, so the images evolve).",
+  positionals: { min: 1, max: 1, name: 'the run folder' },
+  flags: [
+    outFlag('FILE', 'the animation (default RUN/progress.gif)'),
+    { name: 'every', kind: 'int', min: 1, metavar: 'N', group: 'output', help: 'every N-th grid (default 1)' },
+    { name: 'delay', kind: 'int', min: 10, metavar: 'MS', group: 'output', help: 'frame time (default 200)' },
+    { name: 'max-width', kind: 'int', min: 16, metavar: 'PX', group: 'output', help: 'scale frames down to this width' },
+  ],
+}, async ({ values: v, positionals }) => {
+  const run = positionals[0]!;
+  const { frames, files } = await progressFrames(run, { every: v.every, maxWidth: v.maxWidth });
+  const out = v.out ?? `${run.replace(/\/+$/, '')}/progress.gif`;
+  await writeGif(out, frames, v.delay ?? 200);
+  console.log(`${frames.length} frames (${files[0]} ... ${files[files.length - 1]}): ${out}`);
+  return 0;
+});

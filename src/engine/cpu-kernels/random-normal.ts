@@ -1,7 +1,7 @@
 // The custom seeded-normal kernel for TF.js's cpu backend (this project's xoshiro128** generator).
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { Rng } from '../../train/rng.js';
+import { Rng } from '../../util/rng.js';
 import { RandomNormal, type RandomNormalAttrs } from '../custom-kernels.js';
 
 export const cpuRandomNormalConfig: KernelConfig = {

@@ -12,3 +12,8 @@ export class UserError extends Error {
 export function isUserError(e: unknown): e is Error {
   return e instanceof Error && ['UserError', 'ArchError', 'ConfigError', 'TrainingError'].includes(e.name);
 }
+
+/** A message as one line: a file's damaged content quoted in a parser's message may hold line breaks. */
+export function oneLine(message: string): string {
+  return message.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+}

@@ -1,0 +1,132 @@
+// The two files of a checkpoint folder: checkpoint.json (a format tag, a version, the caller's meta, an
+// index of the tensors and the checksum of tensors.bin) and tensors.bin (their bytes, back to back). Written
+// atomically as one folder; read back with the checksum and every entry checked against the file, so a
+// damaged checkpoint is one line naming the file.
+import * as tf from '@tensorflow/tfjs-core';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checksum, isChecksum } from '../util/checksum.js';
+import { UserError } from '../util/errors.js';
+import { writeFileNamed, writeFolderAtomic } from '../util/files.js';
+import { CHECKPOINT_FILES } from './layout.js';
+
+export const CHECKPOINT_FORMAT = 'dcgan-checkpoint';
+/** 2: checkpoint.json records the checksum of tensors.bin (version 1, without it, is still read). */
+export const CHECKPOINT_VERSION = 2;
+
+interface TensorEntry {
+  shape: number[];
+  dtype: 'float32' | 'int32';
+  /** Byte offset in tensors.bin. */
+  offset: number;
+}
+
+interface TensorFile {
+  format: typeof CHECKPOINT_FORMAT;
+  version: number;
+  meta: unknown;
+  tensors: Record<string, TensorEntry>;
+  /** File name -> checksum (util/checksum.ts); from version 2. */
+  checksums: Record<string, string>;
+}
+
+/** Writes `meta` and `tensors` as the folder `dir` (replacing it only once the new one is complete). */
+export function writeTensorFolder(dir: string, meta: unknown, tensors: Record<string, tf.Tensor>): void {
+  const index: Record<string, TensorEntry> = {};
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  for (const [name, t] of Object.entries(tensors)) {
+    if (t.dtype !== 'float32' && t.dtype !== 'int32') throw new Error(`checkpoint tensor ${name} has dtype ${t.dtype}`);
+    const data = t.dataSync() as Float32Array | Int32Array;
+    index[name] = { shape: [...t.shape], dtype: t.dtype, offset };
+    chunks.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    offset += data.byteLength;
+  }
+  const bin = Buffer.concat(chunks);
+  const file: TensorFile = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, meta, tensors: index, checksums: { [CHECKPOINT_FILES.tensors]: checksum(bin) } };
+  writeFolderAtomic(dir, (tmp) => {
+    writeFileNamed(join(tmp, CHECKPOINT_FILES.tensors), bin);
+    writeFileNamed(join(tmp, CHECKPOINT_FILES.record), `${JSON.stringify(file, null, 2)}\n`);
+  });
+}
+
+function damaged(path: string, what: string): UserError {
+  return new UserError(`${path}: ${what}; the checkpoint is damaged: use another one (--checkpoint STEP)`);
+}
+
+const isIntList = (v: unknown): v is number[] => Array.isArray(v) && v.every((d) => Number.isInteger(d) && d >= 0);
+
+export interface TensorIndex {
+  meta: unknown;
+  tensors: Record<string, TensorEntry>;
+  /** The checksum tensors.bin must have (absent in version 1). */
+  binChecksum?: string;
+  jsonPath: string;
+  binPath: string;
+}
+
+/** checkpoint.json of `dir`, its format and index checked; the meta is returned as stored. */
+export function readTensorIndex(dir: string): TensorIndex {
+  const jsonPath = join(dir, CHECKPOINT_FILES.record), binPath = join(dir, CHECKPOINT_FILES.tensors);
+  if (!existsSync(jsonPath) || !existsSync(binPath)) {
+    throw new UserError(`${dir} is not a checkpoint (${CHECKPOINT_FILES.record} and ${CHECKPOINT_FILES.tensors} are missing); pass a run folder or one of its checkpoints/step-* folders`);
+  }
+  let file: Partial<TensorFile>;
+  try {
+    file = JSON.parse(readFileSync(jsonPath, 'utf8')) as Partial<TensorFile>;
+  } catch (e) {
+    throw damaged(jsonPath, `not valid JSON (${(e as Error).message})`);
+  }
+  if (!file || typeof file !== 'object' || file.format !== CHECKPOINT_FORMAT) throw new UserError(`${jsonPath} is not a dcgan checkpoint (format '${String(file?.format)}')`);
+  if (typeof file.version !== 'number') throw damaged(jsonPath, 'no version');
+  if (file.version > CHECKPOINT_VERSION) throw new UserError(`${jsonPath} has checkpoint version ${file.version}; this dcgan reads up to ${CHECKPOINT_VERSION}: upgrade dcgan`);
+  if (!file.meta || typeof file.meta !== 'object') throw damaged(jsonPath, "no 'meta' record");
+  if (!file.tensors || typeof file.tensors !== 'object' || Array.isArray(file.tensors)) throw damaged(jsonPath, "no 'tensors' index");
+  for (const [name, e] of Object.entries(file.tensors)) {
+    if (!e || !isIntList(e.shape) || (e.dtype !== 'float32' && e.dtype !== 'int32') || !Number.isInteger(e.offset) || e.offset < 0) {
+      throw damaged(jsonPath, `the index entry of tensor '${name}' is malformed`);
+    }
+  }
+  const binChecksum = file.checksums?.[CHECKPOINT_FILES.tensors];
+  if (file.version >= 2 && !isChecksum(binChecksum)) throw damaged(jsonPath, `the checksum of ${CHECKPOINT_FILES.tensors} is missing`);
+  return { meta: file.meta, tensors: file.tensors, binChecksum, jsonPath, binPath };
+}
+
+/** tensors.bin's bytes, checked against the index: its checksum, and every tensor inside the file. */
+function readVerifiedBin(index: TensorIndex): Buffer {
+  const bin = readFileSync(index.binPath);
+  if (index.binChecksum && checksum(bin) !== index.binChecksum) {
+    throw damaged(index.binPath, `its checksum does not match the one in ${CHECKPOINT_FILES.record} (the file was changed or damaged)`);
+  }
+  for (const [name, e] of Object.entries(index.tensors)) {
+    if (e.offset + tensorBytes(e) > bin.byteLength) throw damaged(index.binPath, `truncated (tensor ${name} ends past its ${bin.byteLength} bytes)`);
+  }
+  return bin;
+}
+
+const tensorBytes = (e: TensorEntry) => e.shape.reduce((a, b) => a * b, 1) * 4;
+
+/** Checks the folder `dir` without loading it: checkpoint.json's index, and tensors.bin against it. */
+export function verifyTensorFolder(dir: string): TensorIndex {
+  const index = readTensorIndex(dir);
+  readVerifiedBin(index);
+  return index;
+}
+
+/**
+ * Reads the tensors of `dir` whose names `want` accepts (all by default), as tensors on the current backend
+ * (the caller disposes them).
+ */
+export function readTensors(dir: string, want: (name: string) => boolean = () => true): { meta: unknown; tensors: Record<string, tf.Tensor> } {
+  const index = readTensorIndex(dir);
+  const bin = readVerifiedBin(index);
+  const tensors: Record<string, tf.Tensor> = {};
+  for (const [name, e] of Object.entries(index.tensors)) {
+    if (!want(name)) continue;
+    const bytes = tensorBytes(e);
+    const copy = new Uint8Array(bytes);
+    copy.set(bin.subarray(e.offset, e.offset + bytes));
+    tensors[name] = tf.tensor(e.dtype === 'int32' ? new Int32Array(copy.buffer) : new Float32Array(copy.buffer), e.shape, e.dtype);
+  }
+  return { meta: index.meta, tensors };
+}
