@@ -3,7 +3,7 @@
 // launcher), or run alone. Every error is one line naming the flag or variable and the fix.
 import { availableParallelism } from 'node:os';
 import { isIP } from 'node:net';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import type { GroupOptions } from './group.js';
 
 /** Bound of the rendezvous and of every collective: a few minutes, long enough for a slow step, far

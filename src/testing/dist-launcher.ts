@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { resolveDist } from '../dist/config.js';
 import { launch } from '../dist/launch.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 
 const say = (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(event)}\n`);
 

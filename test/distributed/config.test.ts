@@ -2,7 +2,7 @@
 // one-line error naming the flag or variable for every bad input.
 import { describe, expect, it } from 'vitest';
 import { planLaunch, resolveDist, workerEnvFor, workerFromEnv, parseHostPort, DEFAULT_TIMEOUT_MS } from '../../src/dist/config.js';
-import { UserError } from '../../src/errors.js';
+import { UserError } from '../../src/util/errors.js';
 
 function error(f: () => unknown): string {
   try {
