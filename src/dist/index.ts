@@ -10,3 +10,4 @@ export { launch, type LaunchOptions, type LaunchResult, type WorkerExit, type Wo
 export { joinJob, watchLauncher } from './worker.js';
 export { resolveDevice, hostAddresses, type Device } from './device.js';
 export { loadDist } from './native.js';
+export { syncBatchNorm, type SyncBatchNormResult } from './sync-batch-norm.js';
