@@ -15,7 +15,7 @@ export function bundle(name: 'dist-worker' | 'dist-launcher'): string {
   const out = join(dir, `${name}.cjs`);
   const r = buildSync({
     entryPoints: [join(root, 'src', 'testing', `${name}.ts`)], bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-    write: false, external: ['@tensorflow/*', '*.node', 'esbuild'], logLevel: 'warning',
+    write: false, external: ['@tensorflow/*', '*.node', 'esbuild', 'sharp'], logLevel: 'warning',
   });
   // Test files bundle concurrently: write whole files only.
   const tmp = `${out}.${process.pid}.tmp`;

@@ -7,6 +7,7 @@ import type { ProcessGroup } from '../dist/group.js';
 import { loadDist } from '../dist/native.js';
 import { joinJob, watchLauncher } from '../dist/worker.js';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs-core';
 
 const say = (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(event)}\n`);
@@ -179,6 +180,60 @@ async function abort(g: ProcessGroup): Promise<void> {
   say({ event: 'destroyed', ms: Date.now() - t, groups: (loadDist() as { dist: { distGroups(): number } }).dist.distGroups() });
 }
 
+// Data-parallel GAN steps as the trainer runs them (DataParallel over this group, sharded batches, the GAN
+// step with gradients averaged): rank 1 starts from other weights (rank 0's broadcast must replace them);
+// after every step each rank reports a digest of all its weights and its live tensor count.
+function digestOf(models: { weights: { read(): tf.Tensor }[] }[]): string {
+  const h = createHash('sha256');
+  for (const m of models) for (const w of m.weights) h.update(Buffer.from((w.read().dataSync() as Float32Array).buffer));
+  return h.digest('hex');
+}
+
+async function trainSteps(g: ProcessGroup): Promise<void> {
+  const { initEngine } = await import('../engine/index.js');
+  const { resolveConfig, architectureOf } = await import('../run/config.js');
+  const { loadDataset, Batches } = await import('../data/index.js');
+  const { buildGenerator, buildDiscriminator } = await import('../model/build.js');
+  const { makeOptimizer } = await import('../train/optimizers.js');
+  const { ganStep } = await import('../train/step.js');
+  const { DataParallel } = await import('../train/data-parallel.js');
+  const { Rng } = await import('../util/rng.js');
+  await initEngine({ backend: 'aten', threads: 1 });
+  const steps = Number(process.env.STEPS ?? 4), B = 8, b = B / g.world;
+  const cfg = resolveConfig({ data: 'fake:28x28x1', batchSize: B, preset: 'dcgan28' });
+  const ds = await loadDataset('fake:28x28x1', { count: 64, seed: 1 });
+  const arch = architectureOf(cfg, 1);
+  const seed = 1 + g.rank;  // different start on each rank
+  const parts = {
+    G: buildGenerator(arch, { seed, classes: 0 }), D: buildDiscriminator(arch, { seed, classes: 0 }),
+    optG: makeOptimizer({ kind: 'adam', lr: 2e-4, beta1: 0.5, beta2: 0.999 }), optD: makeOptimizer({ kind: 'adam', lr: 2e-4, beta1: 0.5, beta2: 0.999 }),
+  };
+  const dp = new DataParallel(g);
+  dp.attach([parts.G, parts.D], process.env.SYNC_BN === '1');
+  const own = digestOf([parts.G, parts.D]);
+  await dp.broadcastParts(parts);
+  const batches = new Batches(ds, { batchSize: B, seed: 1, shard: { rank: g.rank, world: g.world } });
+  const rng = new Rng(7);
+  const digest = () => digestOf([parts.G, parts.D]);
+  const settings = { dOutput: arch.dOutput, dBatch: 'separate' as const, gSteps: 1, classes: 0 };
+  let before = 0;
+  say({ event: 'step', step: 0, own, digest: digest(), tensors: tf.memory().numTensors });
+  for (let s = 1; s <= steps; s++) {
+    const batch = await batches.next();
+    const z = rng.latent(B * arch.nz, arch.latent).subarray(g.rank * b * arch.nz, (g.rank + 1) * b * arch.nz);
+    const real = tf.tensor4d(batch.images, batch.shape), zt = tf.tensor2d(z, [b, arch.nz]);
+    const rt = tf.ones([b, 1]), ft = tf.zeros([b, 1]);
+    const f = dp.step(() => ganStep({ ...parts, reduceGrads: dp.reduceGrads }, { real, z: [zt], realTarget: rt, fakeTarget: ft }, settings));
+    tf.dispose([real, zt, rt, ft]);
+    await dp.averageRunningStats(parts);
+    const job = await dp.reduceFigures(f, 0.1, b, false);
+    const tensors = tf.memory().numTensors;
+    if (s === 1) before = tensors;
+    say({ event: 'step', step: s, digest: digest(), tensors, grew: tensors - before, lossD: job.figures.lossD, rows: batch.shape[0] });
+  }
+  batches.close();
+}
+
 async function main(): Promise<void> {
   const scenario = process.argv[2] ?? 'collectives';
   if (scenario === 'hold') {
@@ -214,6 +269,7 @@ async function main(): Promise<void> {
   }
   else if (scenario === 'loop') await loop(g, Number(process.env.LOOP_SECONDS ?? 30));
   else if (scenario === 'abort') await abort(g);
+  else if (scenario === 'train-steps') await trainSteps(g);
   if (scenario !== 'loop' && scenario !== 'abort') await g.destroy();
   say({ event: 'done' });
 }

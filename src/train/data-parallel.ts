@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { syncBatchNorm, type Peer, type ProcessGroup } from '../dist/index.js';
-import { DcganBatchNorm } from '../model/layers/batch-norm.js';
+import { DcganBatchNorm, type BatchNormStatistics } from '../model/layers/batch-norm.js';
 import { UserError } from '../util/errors.js';
 import type { TrainingParts } from './checkpointing.js';
 import type { GradientReducer } from './gradients.js';
@@ -37,6 +37,7 @@ export interface JobFigures {
 
 export class DataParallel {
   private readonly bn: DcganBatchNorm[] = [];
+  private syncBn = false;
 
   constructor(readonly group: ProcessGroup) {}
 
@@ -71,14 +72,24 @@ export class DataParallel {
   /** Averages gradients across ranks, blocking this thread for the collective (backprop is synchronous). */
   readonly reduceGrads: GradientReducer = (grads) => this.group.allreduceSync(grads, 'avg');
 
-  /** Hooks the models' BatchNorm layers: with --sync-bn their statistics span every rank's batch. */
+  /** The models whose BatchNorm layers step() synchronizes (with --sync-bn). */
   attach(models: tfl.LayersModel[], syncBn: boolean): void {
-    for (const m of models) {
-      for (const layer of m.layers) {
-        if (!(layer instanceof DcganBatchNorm)) continue;
-        this.bn.push(layer);
-        if (syncBn) layer.statistics = (x, gamma, beta, eps) => syncBatchNorm(this.group, x, gamma, beta, eps);
-      }
+    this.syncBn = syncBn;
+    for (const m of models) for (const layer of m.layers) if (layer instanceof DcganBatchNorm) this.bn.push(layer);
+  }
+
+  /**
+   * Runs a training step: with --sync-bn, BatchNorm's statistics span every rank's batch during it (and only
+   * then: rank 0 alone draws sample grids in training mode, which must not wait for the others).
+   */
+  step<T>(f: () => T): T {
+    if (!this.syncBn) return f();
+    const stats: BatchNormStatistics = (x, gamma, beta, eps) => syncBatchNorm(this.group, x, gamma, beta, eps);
+    for (const l of this.bn) l.statistics = stats;
+    try {
+      return f();
+    } finally {
+      for (const l of this.bn) l.statistics = undefined;
     }
   }
 

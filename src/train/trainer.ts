@@ -250,7 +250,8 @@ class Trainer {
     const realLabels = classes && batch.labels ? tf.tensor1d(batch.labels, 'int32') : undefined;
     const fakeLabels = classes ? tf.tensor1d(Int32Array.from({ length: B }, () => this.rng.int(classes)).subarray(first, first + b), 'int32') : undefined;
     try {
-      return ganStep({ ...this.parts, reduceGrads: this.dp?.reduceGrads }, { real, z, realTarget: targets.real, fakeTarget: targets.fake, realLabels, fakeLabels }, settings);
+      const step = () => ganStep({ ...this.parts, reduceGrads: this.dp?.reduceGrads }, { real, z, realTarget: targets.real, fakeTarget: targets.fake, realLabels, fakeLabels }, settings);
+      return this.dp ? this.dp.step(step) : step();
     } finally {
       tf.dispose([real, ...z, targets.real, targets.fake, ...(realLabels ? [realLabels] : []), ...(fakeLabels ? [fakeLabels] : [])]);
     }
