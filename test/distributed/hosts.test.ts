@@ -3,9 +3,12 @@
 // the namespaces and always deletes them; it needs root (ip netns), and skips saying so otherwise.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { addon, bundle, start, stopAll, workerEnv, type Proc } from '../../src/testing/dist-helpers.js';
 import { loadDist } from '../../src/dist/native.js';
+import { bin } from '../helpers.js';
 
 function canMakeNamespaces(): string | null {
   if (process.getuid?.() !== 0) return 'not root: ip netns needs it';
@@ -100,6 +103,19 @@ describe.skipIf(cannot !== null || !available)('two hosts (network namespaces jo
       expect(res.sum).toEqual([[3, 30, -6], [2, 2, 2, 2]]);
       expect((res.peers as { address: string }[]).map((x) => x.address)).toEqual(addr);
     }
+  });
+
+  it('trains a few steps with dcgan train --nnodes 2 across the veth; node 0 alone writes the run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dcgan-hosts-train-'));
+    const outs = [join(dir, 'node0'), join(dir, 'node1')];
+    const nodes = [0, 1].map((h) => start('ip', ['netns', 'exec', ns[h]!, process.execPath, bin, 'train', '--data', 'fake:28x28x1', '--batch-size', '8',
+      '--max-steps', '3', '--sample-every', '1000', '--out', outs[h]!, '--nnodes', '2', '--node-rank', String(h), '--nproc', '1',
+      '--master', `${addr[0]}:29503`, '--dist-interface', veth[h]!, '--dist-timeout', '30'], { env: { ...process.env, DCGAN_THREADS: '1' } }));
+    for (const n of nodes) expect((await n.exit(90_000)).code, n.stderr).toBe(0);
+    const progress = JSON.parse(readFileSync(join(outs[0]!, 'progress.json'), 'utf8')) as { status: string; step: number; distributed: { world: number; ranks: unknown[] } };
+    expect(progress).toMatchObject({ status: 'done', step: 3, distributed: { world: 2 } });
+    expect(progress.distributed.ranks).toHaveLength(2);
+    expect(existsSync(outs[1]!)).toBe(false);
   });
 
   it('names the lost host\'s rank and address when its worker is killed', async () => {

@@ -179,4 +179,12 @@ describe.skipIf(!available)('data-parallel training', () => {
     expect(lines[0]).toMatch(new RegExp(`rendezvous \\(rank 1 of 2\\).*127\\.0\\.0\\.1:${port}.*2 s`));
     expect(existsSync(join(dir, 'run'))).toBe(false);
   });
+
+  it('a global batch that does not split across the ranks is one line listing the valid sizes', async () => {
+    const dir = tempDir('dcgan-dist-split-');
+    const p = start(process.execPath, [bin, 'train', '--data', 'fake:28x28x1', '--batch-size', '9', '--max-steps', '2', '--nproc', '2', '--out', join(dir, 'run')]);
+    expect((await p.exit(30_000)).code).toBe(1);
+    expect(p.stderr.trim().split('\n')).toEqual(['dcgan train: --batch-size 9 is the global batch and does not split evenly across 2 ranks; use a multiple of 2: 8 or 10']);
+    expect(existsSync(join(dir, 'run'))).toBe(false);
+  });
 });

@@ -11,7 +11,7 @@ import { knobFlags } from '../knob-flags.js';
 import { SERVE_FLAGS, trainAndServe } from '../train-serve.js';
 import { oneLine } from '../../util/errors.js';
 import { joinJob, launch, resolveDist, watchLauncher, type DistFlags } from '../../dist/index.js';
-import { DataParallel } from '../../train/data-parallel.js';
+import { DataParallel, LeadFailed, shardSize } from '../../train/data-parallel.js';
 
 // Launch flags: they start processes (torchrun's), they are not part of a run's config. --sync-bn is a knob.
 const DIST_FLAGS: readonly Flag[] = [
@@ -53,6 +53,8 @@ export const command = defineCommand({
   };
   const mode = resolveDist(distFlags, process.env);
   if (mode.mode === 'launch') {
+    // A bad split is said once, here, rather than by every worker.
+    if (v.batchSize !== undefined) shardSize(v.batchSize as number, mode.plan.world);
     // torchrun's role: start this machine's workers (this same command; they know from their environment
     // that they are workers), supervise them, and exit with their outcome.
     return (await launch({ plan: mode.plan, command: [process.execPath, ...process.argv.slice(1)] })).exitCode;
@@ -100,6 +102,10 @@ export const command = defineCommand({
       `\n  samples: ${r.run}/samples   generator (TF.js): ${r.run}/generator/model.json` +
       (r.status === 'stopped' ? `\n  continue with: dcgan train --resume ${r.run}` : ''));
     return r.status === 'done' ? 0 : 130;
+  } catch (e) {
+    // Rank 0 says why it could not start; the other ranks only exit.
+    if (e instanceof LeadFailed) return 1;
+    throw e;
   } finally {
     con.finish();
     for (const sig of signals) process.off(sig, onSignal);
