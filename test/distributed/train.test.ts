@@ -164,6 +164,31 @@ describe.skipIf(!available)('data-parallel training', () => {
     expect(await gone(ws.map((w) => w.pid), 3000)).toEqual([]);
   });
 
+  it('a stopped (hung) worker is detected within --dist-timeout: named, progress.json failed, no process left', async () => {
+    const dir = tempDir('dcgan-dist-hang-'), out = join(dir, 'run');
+    const l = start(process.execPath, [bin, 'train', '--data', 'fake:28x28x1', '--batch-size', '8', '--max-steps', '5000',
+      '--checkpoint-every', '3', '--sample-every', '1000', '--out', out, '--nproc', '2', '--dist-timeout', '3'], { env: { ...process.env, DCGAN_THREADS: '1' } });
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(join(out, 'checkpoints', 'step-0000003'))) {
+      if (Date.now() > deadline || !alive(l.pid)) throw new Error(`no checkpoint: ${l.stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const ws = workersOf(l.pid);
+    const victim = ws.find((w) => w.rank === 1)!;
+    const stoppedAt = Date.now();
+    process.kill(victim.pid, 'SIGSTOP');
+    const exit = await l.exit(30_000);
+    // 3 s of timeout, then the launcher's 5 s grace before it SIGKILLs the stopped worker.
+    expect(Date.now() - stoppedAt).toBeLessThan(15_000);
+    expect(exit.code).toBe(1);
+    expect(l.stderr).toMatch(/rank 1 \(\S+, [\d.]+\) did not answer within 3 s/);
+    const progress = JSON.parse(readFileSync(join(out, 'progress.json'), 'utf8')) as { status: string; message: string };
+    expect(progress.status).toBe('failed');
+    expect(progress.message).toMatch(/rank 1/);
+    expect(newestIntactCheckpoint(join(out, 'checkpoints'))).toBeDefined();
+    expect(await gone(ws.map((w) => w.pid), 3000)).toEqual([]);
+  });
+
   it('a worker whose rendezvous nobody answers fails within its timeout with one clear line', async () => {
     const port = await freePort();
     const dir = tempDir('dcgan-dist-rdzv-');
