@@ -189,6 +189,24 @@ describe.skipIf(!available)('data-parallel training', () => {
     expect(await gone(ws.map((w) => w.pid), 3000)).toEqual([]);
   });
 
+  it('Ctrl-C to the launcher stops every rank after the same step, with a checkpoint; exit 130', async () => {
+    const dir = tempDir('dcgan-dist-stop-'), out = join(dir, 'run');
+    const l = start(process.execPath, [bin, 'train', '--data', 'fake:28x28x1', '--batch-size', '8', '--max-steps', '5000',
+      '--checkpoint-every', '2', '--sample-every', '1000', '--out', out, '--nproc', '2'], { env: { ...process.env, DCGAN_THREADS: '1' } });
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(join(out, 'checkpoints', 'step-0000002'))) {
+      if (Date.now() > deadline || !alive(l.pid)) throw new Error(`no checkpoint: ${l.stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const ws = workersOf(l.pid);
+    process.kill(l.pid, 'SIGINT');
+    expect((await l.exit(30_000)).code).toBe(130);
+    const progress = JSON.parse(readFileSync(join(out, 'progress.json'), 'utf8')) as { status: string; step: number };
+    expect(progress.status).toBe('stopped');
+    expect(newestIntactCheckpoint(join(out, 'checkpoints'))).toBe(join(out, 'checkpoints', `step-${String(progress.step).padStart(7, '0')}`));
+    expect(await gone(ws.map((w) => w.pid), 3000)).toEqual([]);
+  });
+
   it('a worker whose rendezvous nobody answers fails within its timeout with one clear line', async () => {
     const port = await freePort();
     const dir = tempDir('dcgan-dist-rdzv-');
