@@ -105,7 +105,7 @@ describe.skipIf(!available)('data-parallel training', () => {
     for (const p of procs) expect((await p.exit()).code).toBe(0);
   });
 
-  it('2 ranks with --sync-bn and half the batch each end where 1 process with the whole batch does; resume is exact', async () => {
+  it('2 ranks with --sync-bn and half the batch each end where 1 process with the whole batch does; resume is exact (and re-shards on another world size)', async () => {
     const dir = tempDir('dcgan-dist-train-');
     const one = join(dir, 'one'), sync = join(dir, 'sync'), own = join(dir, 'own'), cut = join(dir, 'cut');
     const last = 'checkpoints/step-0000004';
@@ -136,6 +136,9 @@ describe.skipIf(!available)('data-parallel training', () => {
     await trainRun(cut, '--max-steps', '2', '--nproc', '2', '--sync-bn', ...sgd);
     await trainRun(cut, '--resume', cut, '--max-steps', '4', '--nproc', '2');
     expect(bitwiseEqual(join(sync, last), join(cut, last))).toBe(true);
+    // On another world size: the same global batch and order, re-sharded, and the run says so.
+    const one2 = await trainRun(sync, '--resume', sync, '--max-steps', '5');
+    expect(one2.events.map((e) => e.text).join('\n')).toMatch(/written by 2 ranks and this run has 1: the same global batch of 8 and data order, re-sharded/);
   });
 
   it('a killed worker stops the job within seconds, named; progress.json says failed; the last checkpoint is intact; no process left', async () => {
