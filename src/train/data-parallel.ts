@@ -12,9 +12,7 @@ import type { GradientReducer } from './gradients.js';
 import type { StepFigures } from './step.js';
 
 /** The error a rank other than 0 ends with when rank 0 could not start the run (rank 0 prints the reason). */
-export class LeadFailed extends Error {
-  override name = 'UserError';
-}
+export class LeadFailed extends UserError {}
 
 /** The global batch split across `world` ranks, or a one-line error listing the valid sizes near it. */
 export function shardSize(batchSize: number, world: number, flag = '--batch-size'): number {
