@@ -9,6 +9,8 @@
 //   npm run bench [-- --nets dcgan64,dcgan28] [--engines preset,stock] [--iters N] [--runs N] [--json]
 //   npm run bench -- --epoch     one real epoch of dcgan28 on Fashion-MNIST (60,000 images), whole command
 //                                 timed (start-up, data loading and the run folder's outputs included)
+//   npm run bench -- --dist      data-parallel training: 1 worker x all threads vs 2 workers x 1 thread,
+//                                 all-reduce per step, efficiency, projection to 64 hosts (bench/dist-train.mjs)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -20,8 +22,13 @@ const { values } = parseArgs({
   options: {
     nets: { type: 'string', default: 'dcgan64,dcgan28' }, engines: { type: 'string', default: 'preset,stock' },
     iters: { type: 'string', default: '5' }, runs: { type: 'string', default: '1' }, json: { type: 'boolean' }, epoch: { type: 'boolean' },
+    dist: { type: 'boolean' }, steps: { type: 'string' },
   },
 });
+if (values.dist) {
+  const args = [join(root, 'bench', 'dist-train.mjs'), '--nets', values.nets, ...(values.steps ? ['--steps', values.steps] : []), ...(values.json ? ['--json'] : [])];
+  process.exit(spawnSync(process.execPath, args, { stdio: 'inherit' }).status ?? 1);
+}
 const reference = [join(root, '..', 'shared', 'bench', 'pytorch_reference.py'), join(root, 'bench', 'pytorch_reference.py')].find(existsSync);
 const python = '/usr/bin/python3';
 // The two TF.js sides: the project's presets, and stock tf.layers models on the same engine.

@@ -43,6 +43,8 @@ export interface CheckpointMeta {
   figures?: StepFigures;
   /** The best FID so far (train --eval-every), so a resumed run keeps the right checkpoints/best. */
   bestFid?: number;
+  /** Data-parallel runs: the number of ranks that trained up to this checkpoint (absent: 1). */
+  world?: number;
   versions: Record<string, string>;
   savedAt: string;
 }

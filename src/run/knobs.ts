@@ -6,7 +6,7 @@ import type { Preset, PresetTraining } from '../model/presets.js';
 import { presetNames } from '../model/presets.js';
 import type { ValueOf, ValueSpec } from '../util/values.js';
 
-export type KnobGroup = 'data' | 'model' | 'training' | 'run folder' | 'evaluation' | 'engine';
+export type KnobGroup = 'data' | 'model' | 'training' | 'distributed' | 'run folder' | 'evaluation' | 'engine';
 
 /** What a default may depend on: the preset's own training settings and the other options given. */
 export interface DefaultContext {
@@ -72,6 +72,8 @@ export const KNOBS = {
   labelNoise: { kind: 'number', min: 0, lt: 0.5, group: 'training', metavar: 'P', default: 0, help: "probability of flipping each of D's targets" },
   ema: { kind: 'number', min: 0, lt: 1, group: 'training', metavar: 'DECAY', default: 0, help: 'sample from an exponential moving average of G (e.g. 0.999; 0: off)' },
   seed: { kind: 'int', min: 0, group: 'training', metavar: 'N', default: 1, help: 'weights, data order, z and label noise all follow it' },
+  // ---- distributed (the launch flags, --nproc ..., are the train command's: they start processes, not a run) ----
+  syncBn: { kind: 'boolean', group: 'distributed', default: false, resumable: true, help: "data-parallel runs: BatchNorm statistics over every rank's batch (default: each rank's own, as PyTorch's DDP)" },
   // ---- run folder ----
   out: { kind: 'path', group: 'run folder', metavar: 'DIR', default: (c: DefaultContext) => defaultOut(c), help: 'where the run goes (default runs/<preset>-<data>-<time>)' },
   sampleEvery: { kind: 'int', min: 1, group: 'run folder', metavar: 'N', default: 200, resumable: true, help: 'steps between fixed-noise grids' },

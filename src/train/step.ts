@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { discriminatorInput, generatorInput } from '../model/conditioning.js';
-import { minimize, record } from './gradients.js';
+import { minimize, record, type GradientReducer } from './gradients.js';
 import { ganLoss, toProbability } from './losses.js';
 import type { StepFigures } from '../run/run-folder.js';
 import type { GanOptimizer } from './optimizers.js';
@@ -16,6 +16,8 @@ export interface GanParts {
   D: tfl.LayersModel;
   optG: GanOptimizer;
   optD: GanOptimizer;
+  /** Data-parallel training: averages each update's gradients across ranks (D's, then G's). */
+  reduceGrads?: GradientReducer;
 }
 
 export interface StepSettings {
@@ -51,7 +53,7 @@ function firstRows<T extends tf.Tensor>(t: T, n: number): T {
  * read the figures); the caller owns and frees `batch`.
  */
 export function ganStep(parts: GanParts, batch: StepBatch, s: StepSettings): StepFigures {
-  const { G, D, optG, optD } = parts;
+  const { G, D, optG, optD, reduceGrads } = parts;
   const loss = ganLoss(s.dOutput);
   const gVars = G.trainableWeights.map((w) => w.read() as tf.Variable);
   const dVars = D.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -75,12 +77,12 @@ export function ganStep(parts: GanParts, batch: StepBatch, s: StepSettings): Ste
         const out = D_(firstRows(batch.real, half), realLabels);
         dx = tf.keep(tf.mean(toProbability(out, s.dOutput)));
         return loss(out, firstRows(batch.realTarget, half));
-      }, dVars);
+      }, dVars, undefined, reduceGrads);
       const lossFake = minimize(optD, () => {
         const out = D_(firstRows(fake, half), fakeLabels);
         dgz1 = tf.keep(tf.mean(toProbability(out, s.dOutput)));
         return loss(out, firstRows(batch.fakeTarget, half));
-      }, dVars);
+      }, dVars, undefined, reduceGrads);
       lossD = tf.add(lossReal, lossFake);
     } else {
       lossD = minimize(optD, () => {
@@ -102,7 +104,7 @@ export function ganStep(parts: GanParts, batch: StepBatch, s: StepSettings): Ste
         dgz1 = tf.keep(tf.mean(toProbability(outFake, s.dOutput)));
         // errD = errD_real + errD_fake
         return tf.add(loss(outReal, batch.realTarget), loss(outFake, batch.fakeTarget));
-      }, dVars);
+      }, dVars, undefined, reduceGrads);
     }
 
     // (2) Update G: maximize log(D(G(z))), i.e. minimise BCE(D(G(z)), 1); D is not updated here.
@@ -115,7 +117,7 @@ export function ganStep(parts: GanParts, batch: StepBatch, s: StepSettings): Ste
         const out = D_(k === 0 ? fake : G_(z), batch.fakeLabels);
         if (k === 0) dgz2 = tf.keep(tf.mean(toProbability(out, s.dOutput)));
         return loss(out, 1);
-      }, gVars, k === 0 ? recorded : undefined);
+      }, gVars, k === 0 ? recorded : undefined, reduceGrads);
     }
     const out = tf.stack([lossD, lossG, dx, dgz1, dgz2]);
     // Kept past their minimize() scopes to be read here.
