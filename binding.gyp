@@ -7,6 +7,7 @@
         "native/allocator.cc",
         "native/binding.cc",
         "native/tensor_table.cc",
+        "native/lazy.cc",
         "native/memory.cc",
         "native/elementwise.cc",
         "native/reduce.cc",
@@ -15,7 +16,9 @@
         "native/pool.cc",
         "native/linalg.cc",
         "native/norm.cc",
-        "native/image.cc"
+        "native/image.cc",
+        "native/spectral.cc",
+        "native/dist.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
@@ -34,7 +37,14 @@
       ],
       "cflags!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++14"],
-      "cflags_cc": ["-std=c++17", "-O2", "-fexceptions", "-frtti", "-Wno-unused-parameter", "-Wno-deprecated-declarations"]
+      "cflags_cc": ["-std=c++17", "-O2", "-fexceptions", "-frtti", "-Wno-unused-parameter", "-Wno-deprecated-declarations"],
+      "conditions": [
+        ["<!(node scripts/find-gloo.mjs)==1", {
+          "sources": ["native/dist_group.cc"],
+          "defines": ["USE_C10D_GLOO", "DCGAN_WITH_GLOO"],
+          "libraries": ["-lgloo"]
+        }]
+      ]
     }
   ]
 }

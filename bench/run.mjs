@@ -1,10 +1,16 @@
 #!/usr/bin/env node
-// `npm run bench`: DCGAN training throughput of this project's engine and, when /usr/bin/python3 has torch,
-// of the PyTorch reference (../shared/bench/pytorch_reference.py) in the same run, one after the other on
-// the same machine: median img/s of a train iteration, analytic GFLOP/s, peak RSS, and the ratios.
-//   npm run bench [-- --nets dcgan64,dcgan28] [--iters N] [--json]
+// `npm run bench`: DCGAN training throughput, side by side in one run on one machine: this project's presets
+// (its own layers and fused kernels), the same networks built from stock @tensorflow/tfjs-layers layers and
+// trained with the standard TF.js API (bench/stock-step.cjs: what any TF.js model gets from the engine), and,
+// when /usr/bin/python3 has torch, the PyTorch reference (../shared/bench/pytorch_reference.py). Each is its
+// own process, one after the other: median img/s of a train iteration, analytic GFLOP/s, peak RSS, and the
+// ratios to PyTorch. PyTorch's own figure moves +-30 % between runs here: --runs N repeats the whole round and
+// prints the range of every ratio.
+//   npm run bench [-- --nets dcgan64,dcgan28] [--engines preset,stock] [--iters N] [--runs N] [--json]
 //   npm run bench -- --epoch     one real epoch of dcgan28 on Fashion-MNIST (60,000 images), whole command
 //                                 timed (start-up, data loading and the run folder's outputs included)
+//   npm run bench -- --dist      data-parallel training: 1 worker x all threads vs 2 workers x 1 thread,
+//                                 all-reduce per step, efficiency, projection to 64 hosts (bench/dist-train.mjs)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,15 +19,29 @@ import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
-  options: { nets: { type: 'string', default: 'dcgan64,dcgan28' }, iters: { type: 'string', default: '5' }, json: { type: 'boolean' }, epoch: { type: 'boolean' } },
+  options: {
+    nets: { type: 'string', default: 'dcgan64,dcgan28' }, engines: { type: 'string', default: 'preset,stock' },
+    iters: { type: 'string', default: '5' }, runs: { type: 'string', default: '1' }, json: { type: 'boolean' }, epoch: { type: 'boolean' },
+    dist: { type: 'boolean' }, steps: { type: 'string' },
+  },
 });
+if (values.dist) {
+  const args = [join(root, 'bench', 'dist-train.mjs'), '--nets', values.nets, ...(values.steps ? ['--steps', values.steps] : []), ...(values.json ? ['--json'] : [])];
+  process.exit(spawnSync(process.execPath, args, { stdio: 'inherit' }).status ?? 1);
+}
 const reference = [join(root, '..', 'shared', 'bench', 'pytorch_reference.py'), join(root, 'bench', 'pytorch_reference.py')].find(existsSync);
 const python = '/usr/bin/python3';
+// The two TF.js sides: the project's presets, and stock tf.layers models on the same engine.
+const SCRIPTS = { preset: 'train-step.cjs', stock: 'stock-step.cjs' };
 
-function ours(net) {
-  const r = spawnSync(process.execPath, [join(root, 'bench', 'train-step.cjs'), net, '--iters', values.iters], { encoding: 'utf8', cwd: root });
-  if (r.status !== 0) throw new Error(`bench/train-step.cjs ${net} failed:\n${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop());
+function ours(engine, net) {
+  const script = SCRIPTS[engine];
+  if (!script) throw new Error(`--engines: unknown engine '${engine}' (preset, stock)`);
+  const r = spawnSync(process.execPath, [join(root, 'bench', script), net, '--iters', values.iters], { encoding: 'utf8', cwd: root });
+  if (r.status !== 0) throw new Error(`bench/${script} ${net} failed:\n${r.stderr}`);
+  const res = JSON.parse(r.stdout.trim().split('\n').pop());
+  if (engine === 'preset') res.engine = `preset ${res.engine.replace(/^dcgan /, 'on ')}`;
+  return res;
 }
 
 function hasTorch() {
@@ -74,30 +94,59 @@ if (values.epoch) {
   process.exit(0);
 }
 
-const rows = [];
-for (const net of values.nets.split(',')) {
-  const a = ours(net);
-  const row = { net, ours: a };
-  if (torch) {
-    const b = pytorch(net, a.gflop_per_iter);
-    row.pytorch = b;
-    row.throughput_ratio = Number((a.images_per_second / b.images_per_second).toFixed(2));
-    row.rss_ratio = Number((a.peak_rss_mb / b.peak_rss_mb).toFixed(2));
+const engines = values.engines.split(',');
+const line = (cells) => cells.map((c, i) => String(c).padEnd([9, 42, 6, 9, 9, 10, 8, 8][i] ?? 10)).join(' ');
+const ratio = (a, b) => Number((a / b).toFixed(2));
+const rounds = [];
+for (let run = 0; run < Math.max(1, Number(values.runs) || 1); run++) {
+  const rows = [];
+  for (const net of values.nets.split(',')) {
+    // The TF.js sides first, PyTorch right after, so that the ratios compare runs minutes apart at most.
+    const sides = engines.map((engine) => ({ engine, result: ours(engine, net) }));
+    const flop = sides.find((s) => s.engine === 'preset')?.result.gflop_per_iter ?? sides[0].result.gflop_per_iter;
+    const ref = torch ? pytorch(net, flop) : undefined;
+    for (const s of sides) {
+      if (ref) {
+        s.throughput_ratio = ratio(s.result.images_per_second, ref.images_per_second);
+        s.rss_ratio = ratio(s.result.peak_rss_mb, ref.peak_rss_mb);
+      }
+    }
+    rows.push({ net, sides, pytorch: ref });
   }
-  rows.push(row);
+  rounds.push(rows);
+  if (!values.json) {
+    if (rounds.length > 1 || Number(values.runs) > 1) console.log(`-- run ${run + 1}`);
+    console.log(line(['net', 'engine', 'batch', 'img/s', 'GFLOP/s', 'peak RSS', 'x img/s', 'x RSS']));
+    for (const r of rows) {
+      for (const s of r.sides) {
+        const x = s.result;
+        console.log(line([r.net, x.engine, x.batch, x.images_per_second, x.gflops, `${x.peak_rss_mb} MB`, s.throughput_ratio ?? '', s.rss_ratio ?? '']));
+      }
+      if (r.pytorch) {
+        const x = r.pytorch;
+        console.log(line([r.net, x.engine, x.batch, x.images_per_second, x.gflops, `${x.peak_rss_mb} MB`, '1', '1']));
+      }
+    }
+  }
 }
 
 if (values.json) {
-  console.log(JSON.stringify(rows, null, 2));
+  console.log(JSON.stringify(rounds.length === 1 ? rounds[0] : rounds, null, 2));
 } else {
-  const line = (cells) => cells.map((c, i) => String(c).padEnd([9, 28, 8, 9, 9, 10][i] ?? 10)).join(' ');
-  console.log(line(['net', 'engine', 'batch', 'img/s', 'GFLOP/s', 'peak RSS']));
-  for (const r of rows) {
-    for (const x of [r.ours, r.pytorch].filter(Boolean)) {
-      console.log(line([r.net, x.engine, x.batch, x.images_per_second, x.gflops, `${x.peak_rss_mb} MB`]));
+  if (rounds.length > 1 && torch) {
+    console.log(`-- ranges over ${rounds.length} runs (ratios are to PyTorch in the same run)`);
+    for (const [i, r] of rounds[0].entries()) {
+      for (const [j, s] of r.sides.entries()) {
+        const all = rounds.map((rows) => rows[i].sides[j]);
+        const span = (xs) => `${Math.min(...xs)}-${Math.max(...xs)}`;
+        console.log(`${r.net} ${s.engine.split(' ')[0]}: ${span(all.map((a) => a.result.images_per_second))} img/s, ` +
+          `${span(all.map((a) => a.throughput_ratio))}x PyTorch's img/s, peak RSS ${span(all.map((a) => a.result.peak_rss_mb))} MB ` +
+          `(${span(all.map((a) => a.rss_ratio))}x PyTorch's); PyTorch ${span(rounds.map((rows) => rows[i].pytorch.images_per_second))} img/s, ` +
+          `${span(rounds.map((rows) => rows[i].pytorch.peak_rss_mb))} MB`);
+      }
     }
-    if (r.pytorch) console.log(`${r.net}: throughput ${r.throughput_ratio}x PyTorch's, peak RSS ${r.rss_ratio}x PyTorch's`);
   }
   if (!torch) console.log(`(PyTorch reference not run: needs ${python} with torch: apt-get install -y python3-torch libopenblas0-pthread)`);
-  console.log(`(${values.iters} timed iterations after one warm-up; the analytic FLOP count of one iteration is the same for both engines)`);
+  console.log(`(${values.iters} timed iterations after one warm-up; x img/s and x RSS are ratios to PyTorch's; GFLOP/s counts the same analytic work ` +
+    'for the preset and PyTorch, and the stock step\'s own, which records G\'s forward pass twice)');
 }

@@ -47,7 +47,10 @@ function peakRssMB() {
   };
   iteration(); // warm-up, as the reference
   const times = [];
+  // CPU time (all threads) too: steadier than wall time when other processes share the cores.
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < Number(values.iters); i++) times.push(iteration());
+  const cpu = process.cpuUsage(cpu0);
   times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)];
   const flops = 2 * iterationMacs(G, D) * B;
@@ -56,6 +59,7 @@ function peakRssMB() {
     seconds_per_iter: Number(median.toFixed(4)), images_per_second: Number((B / median).toFixed(2)),
     gflop_per_iter: Number((flops / 1e9).toFixed(2)), gflops: Number((flops / 1e9 / median).toFixed(1)),
     peak_rss_mb: Math.round(peakRssMB()),
+    cpu_seconds_per_iter: Number(((cpu.user + cpu.system) / 1e6 / Number(values.iters)).toFixed(3)),
   }));
 })().catch((e) => {
   console.error(e);

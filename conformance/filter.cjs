@@ -1,19 +1,21 @@
-// Which tfjs-core specs the conformance run executes, and a compact reporter.
-// Exploration mode: CONFORMANCE_ALL=1 runs every backend spec; CONFORMANCE_GREP=text keeps only matching ones.
-// CONFORMANCE_SUITES=1 and CONFORMANCE_KERNELS=1 print counts per suite and per kernel.
-const { suites, excluded } = require('./allow-list.cjs');
+// Which tfjs-core specs the conformance run executes (all but the ignore list's), and a compact reporter.
+// CONFORMANCE_GREP=text keeps only specs whose name contains it. CONFORMANCE_SUITES=1 and
+// CONFORMANCE_KERNELS=1 print counts per suite and per kernel.
+const { IGNORE } = require('./ignore-list.cjs');
 
-const all = process.env.CONFORMANCE_ALL === '1';
 const grep = process.env.CONFORMANCE_GREP;
+let excluded = 0;
+const ignoredHits = new Map(IGNORE.map((e) => [e.spec, 0]));
 
 function selectSpec(name) {
   if (grep && !name.includes(grep)) return false;
-  // Specs outside describeWithFlags (utilities, io) do not touch a backend.
-  if (!name.includes(' aten {}')) return false;
-  if (all) return true;
-  // Suite names look like "conv2d aten {} x=[...]": the op's test-file describe, then the env.
-  if (!suites.some((s) => name.startsWith(`${s} aten {}`))) return false;
-  return !excluded.some((e) => name.includes(e.spec));
+  const hit = IGNORE.find((e) => name.includes(e.spec));
+  if (hit) {
+    excluded++;
+    ignoredHits.set(hit.spec, ignoredHits.get(hit.spec) + 1);
+    return false;
+  }
+  return true;
 }
 
 // Kernel coverage: which aten kernels each spec ran (recorded by entry.cjs's kernel wrappers).
@@ -40,7 +42,7 @@ const reporter = {
       kernelStats.set(k, s);
     }
     if (result.status !== 'passed' && result.status !== 'failed') return;
-    const top = result.fullName.split(' aten ')[0];
+    const top = result.fullName.split(` ${module.exports.envName} `)[0];
     const s = bySuite.get(top) ?? { passed: 0, failed: 0 };
     if (result.status === 'passed') {
       passed++;
@@ -60,11 +62,18 @@ const reporter = {
     if (process.env.CONFORMANCE_KERNELS === '1') {
       for (const [k, v] of [...kernelStats].sort()) console.log(`  kernel ${k}: ${v.passed} specs passed, ${v.failed} failed`);
     }
+    if (!grep) {
+      const stale = [...ignoredHits].filter(([, n]) => n === 0).map(([s]) => s);
+      if (stale.length) console.log(`ignore-list entries that match no spec (remove them): ${stale.join('; ')}`);
+    }
     const native = module.exports.nativeKernels ?? [];
-    const untested = native.filter((k) => !kernelStats.has(k));
-    console.log(`native kernels exercised: ${native.length - untested.length} of ${native.length}${untested.length ? ` (not exercised: ${untested.join(', ')})` : ''}`);
-    console.log(`conformance (tfjs-core ${require('@tensorflow/tfjs-core/package.json').version} test suite on aten): ${passed} passed, ${failed} failed`);
+    if (native.length) {
+      const untested = native.filter((k) => !kernelStats.has(k));
+      console.log(`native kernels exercised: ${native.length - untested.length} of ${native.length}${untested.length ? ` (not exercised: ${untested.join(', ')})` : ''}`);
+    }
+    console.log(`conformance (tfjs-core ${require('@tensorflow/tfjs-core/package.json').version} test suite on ${module.exports.envName}): ` +
+      `${passed} passed, ${failed} failed, ${excluded} excluded (conformance/ignore-list.cjs)`);
   },
 };
 
-module.exports = { selectSpec, reporter, recordKernel, nativeKernels: [] };
+module.exports = { selectSpec, reporter, recordKernel, nativeKernels: [], envName: 'aten' };

@@ -1,6 +1,7 @@
 // Entry point of the dcgan_aten Node-API addon: TensorFlow.js kernels over libtorch's ATen.
 // The JavaScript mirror of everything exported here is src/engine/native.ts.
 #include "binding.h"
+#include "dist.h"
 
 namespace dcgan {
 
@@ -16,6 +17,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitNorm(env, exports);
   InitImage(env, exports);
   InitAllocator(env, exports);
+  InitSpectral(env, exports);
+  InitDist(env, exports);
   return exports;
 }
 

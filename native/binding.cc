@@ -11,12 +11,17 @@ namespace {
 struct Entry {
   std::string name;
   Binding fn;
+  bool computes;
 };
 
 // Trampoline: data points at the Entry for this export.
 Napi::Value Call(const Napi::CallbackInfo& info) {
   const Entry* e = static_cast<const Entry*>(info.Data());
   try {
+    if (e->computes) {
+      if (TensorTable::instance().orphansPending()) TensorTable::instance().settleOrphans();
+      TrimCache();
+    }
     return e->fn(info);
   } catch (const Napi::Error&) {
     throw;
@@ -31,9 +36,9 @@ std::string Where(size_t i) { return "argument " + std::to_string(i); }
 
 }  // namespace
 
-void Export(Napi::Env env, Napi::Object exports, const char* name, Binding fn) {
+void Export(Napi::Env env, Napi::Object exports, const char* name, Binding fn, bool computes) {
   // Entries live for the life of the process, like the module itself.
-  auto* e = new Entry{name, fn};
+  auto* e = new Entry{name, fn, computes};
   exports.Set(name, Napi::Function::New(env, Call, name, e));
 }
 
@@ -41,14 +46,27 @@ bool IsMissing(const Napi::CallbackInfo& info, size_t i) {
   return i >= info.Length() || info[i].IsUndefined() || info[i].IsNull();
 }
 
-const at::Tensor& TensorArg(const Napi::CallbackInfo& info, size_t i) {
+int32_t HandleArg(const Napi::CallbackInfo& info, size_t i) {
   if (i >= info.Length() || !info[i].IsNumber()) {
     throw std::invalid_argument(Where(i) + " must be a tensor handle (a number)");
   }
-  return TensorTable::instance().get(info[i].As<Napi::Number>().Int32Value());
+  return info[i].As<Napi::Number>().Int32Value();
 }
 
-std::vector<at::Tensor> TensorListArg(const Napi::CallbackInfo& info, size_t i) {
+const at::Tensor& TensorArg(const Napi::CallbackInfo& info, size_t i) {
+  return TensorTable::instance().get(HandleArg(info, i));
+}
+
+const at::Tensor& InputArg(const Napi::CallbackInfo& info, size_t i) {
+  return TensorTable::instance().read(HandleArg(info, i));
+}
+
+std::shared_ptr<Node> NodeArg(const Napi::CallbackInfo& info, size_t i) {
+  return TensorTable::instance().node(HandleArg(info, i));
+}
+
+namespace {
+std::vector<at::Tensor> ListArg(const Napi::CallbackInfo& info, size_t i, bool keep) {
   if (i >= info.Length() || !info[i].IsArray()) {
     throw std::invalid_argument(Where(i) + " must be an array of tensor handles");
   }
@@ -58,10 +76,17 @@ std::vector<at::Tensor> TensorListArg(const Napi::CallbackInfo& info, size_t i) 
   for (uint32_t k = 0; k < a.Length(); ++k) {
     Napi::Value v = a.Get(k);
     if (!v.IsNumber()) throw std::invalid_argument(Where(i) + "[" + std::to_string(k) + "] must be a tensor handle");
-    out.push_back(TensorTable::instance().get(v.As<Napi::Number>().Int32Value()));
+    int32_t id = v.As<Napi::Number>().Int32Value();
+    out.push_back(keep ? TensorTable::instance().get(id) : TensorTable::instance().read(id));
   }
   return out;
 }
+
+}  // namespace
+
+std::vector<at::Tensor> TensorListArg(const Napi::CallbackInfo& info, size_t i) { return ListArg(info, i, true); }
+
+std::vector<at::Tensor> InputListArg(const Napi::CallbackInfo& info, size_t i) { return ListArg(info, i, false); }
 
 std::vector<int64_t> IntsArg(const Napi::CallbackInfo& info, size_t i) {
   if (i >= info.Length()) throw std::invalid_argument(Where(i) + " (an array of integers) is missing");
@@ -108,7 +133,8 @@ at::ScalarType ParseDtype(const std::string& name) {
   if (name == "float32") return at::kFloat;
   if (name == "int32") return at::kInt;
   if (name == "bool") return at::kBool;
-  throw std::invalid_argument("dtype '" + name + "' is not supported natively (float32, int32 and bool are)");
+  if (name == "complex64") return at::kComplexFloat;
+  throw std::invalid_argument("dtype '" + name + "' is not supported natively (float32, int32, bool and complex64 are)");
 }
 
 at::ScalarType DtypeArg(const Napi::CallbackInfo& info, size_t i) { return ParseDtype(StringArg(info, i)); }
@@ -118,6 +144,7 @@ const char* DtypeName(at::ScalarType t) {
     case at::kFloat: return "float32";
     case at::kInt: return "int32";
     case at::kBool: return "bool";
+    case at::kComplexFloat: return "complex64";
     default: return "unsupported";
   }
 }
@@ -128,7 +155,11 @@ at::Tensor Normalize(at::Tensor t) {
     case at::kFloat:
     case at::kInt:
     case at::kBool:
+    case at::kComplexFloat:
       return t;
+    case at::kComplexDouble:
+    case at::kComplexHalf:
+      return t.to(at::kComplexFloat);
     case at::kDouble:
     case at::kHalf:
     case at::kBFloat16:
@@ -141,6 +172,10 @@ at::Tensor Normalize(at::Tensor t) {
 
 Napi::Value Return(Napi::Env env, at::Tensor t) {
   return Napi::Number::New(env, TensorTable::instance().put(Normalize(std::move(t))));
+}
+
+Napi::Value ReturnNode(Napi::Env env, std::shared_ptr<Node> node) {
+  return Napi::Number::New(env, TensorTable::instance().put(std::move(node)));
 }
 
 Napi::Value ReturnList(Napi::Env env, const std::vector<at::Tensor>& ts) {

@@ -16,10 +16,21 @@ using Binding = Napi::Value (*)(const Napi::CallbackInfo&);
 
 // Adds `fn` to `exports` under `name`, wrapped so that any C++ exception (a c10::Error from ATen, a
 // std::exception from the argument checks) becomes a JavaScript Error whose message starts with `name`.
-void Export(Napi::Env env, Napi::Object exports, const char* name, Binding fn);
+// Before a function that computes runs, lazy expressions holding the only reference to a released tensor
+// are committed (TensorTable::settleOrphans) and the cache of evaluated expressions is trimmed (TrimCache);
+// `computes` false skips that (release, counters).
+void Export(Napi::Env env, Napi::Object exports, const char* name, Binding fn, bool computes = true);
 
 // Argument readers. Each throws std::invalid_argument naming the argument position and what was expected.
+// The tensor behind a handle argument; a lazy expression is evaluated first. InputArg is for kernels that
+// only read their inputs during the call (the backend may drop an evaluated expression's value between
+// calls and compute it again); TensorArg keeps it for good, for code that may write into it.
+const at::Tensor& InputArg(const Napi::CallbackInfo& info, size_t i);
+std::vector<at::Tensor> InputListArg(const Napi::CallbackInfo& info, size_t i);
 const at::Tensor& TensorArg(const Napi::CallbackInfo& info, size_t i);
+// The node behind a handle argument, lazy or not (lazy.h), for kernels that can extend an expression.
+std::shared_ptr<Node> NodeArg(const Napi::CallbackInfo& info, size_t i);
+int32_t HandleArg(const Napi::CallbackInfo& info, size_t i);
 std::vector<at::Tensor> TensorListArg(const Napi::CallbackInfo& info, size_t i);
 std::vector<int64_t> IntsArg(const Napi::CallbackInfo& info, size_t i);
 int64_t IntArg(const Napi::CallbackInfo& info, size_t i);
@@ -27,7 +38,7 @@ double NumberArg(const Napi::CallbackInfo& info, size_t i);
 bool BoolArg(const Napi::CallbackInfo& info, size_t i);
 std::string StringArg(const Napi::CallbackInfo& info, size_t i);
 bool IsMissing(const Napi::CallbackInfo& info, size_t i);  // absent, undefined or null
-// A TF.js dtype name: 'float32' | 'int32' | 'bool'.
+// A TF.js dtype name: 'float32' | 'int32' | 'bool' | 'complex64'.
 at::ScalarType DtypeArg(const Napi::CallbackInfo& info, size_t i);
 at::ScalarType ParseDtype(const std::string& name);
 const char* DtypeName(at::ScalarType t);
@@ -36,6 +47,8 @@ const char* DtypeName(at::ScalarType t);
 // no name for (int64 from ATen reductions, double) are converted to int32 / float32 first.
 Napi::Value Return(Napi::Env env, at::Tensor t);
 Napi::Value ReturnList(Napi::Env env, const std::vector<at::Tensor>& ts);
+// Registers a node (a lazy expression, or another handle on an existing node).
+Napi::Value ReturnNode(Napi::Env env, std::shared_ptr<Node> node);
 
 // TF.js tensors are NHWC; ATen convolutions want NCHW. These give views (no copy): an NHWC-contiguous
 // tensor viewed as NCHW has channels-last strides, which is the memory format oneDNN prefers.
@@ -67,5 +80,6 @@ void InitLinalg(Napi::Env env, Napi::Object exports);
 void InitNorm(Napi::Env env, Napi::Object exports);
 void InitImage(Napi::Env env, Napi::Object exports);
 void InitAllocator(Napi::Env env, Napi::Object exports);
+void InitSpectral(Napi::Env env, Napi::Object exports);
 
 }  // namespace dcgan

@@ -25,14 +25,14 @@ at::Tensor ContiguousNhwc(const at::Tensor& nchw) { return NchwToNhwc(nchw).cont
 // conv2d(x: handle NHWC, filter: handle HWIO, strides, pads[4], dilations, groups: number,
 //        bias?: handle, activation?: string, prelu?: handle, leakyAlpha?: number): handle NHWC
 Napi::Value Conv2d(const Napi::CallbackInfo& info) {
-  at::Tensor x = TensorArg(info, 0);
-  const at::Tensor& w = TensorArg(info, 1);
+  at::Tensor x = InputArg(info, 0);
+  const at::Tensor& w = InputArg(info, 1);
   ConvArgs a = ReadConvArgs(info, 2);
   int64_t groups = IntArg(info, 5);
   c10::optional<at::Tensor> bias;
-  if (!IsMissing(info, 6)) bias = TensorArg(info, 6);
+  if (!IsMissing(info, 6)) bias = InputArg(info, 6);
   std::string act = IsMissing(info, 7) ? "linear" : StringArg(info, 7);
-  const at::Tensor* prelu = IsMissing(info, 8) ? nullptr : &TensorArg(info, 8);
+  const at::Tensor* prelu = IsMissing(info, 8) ? nullptr : &InputArg(info, 8);
   double alpha = IsMissing(info, 9) ? 0.2 : NumberArg(info, 9);
   // A bias broadcast along channels only can go into the convolution itself.
   bool biasInConv = bias && bias->numel() == w.size(3);
@@ -49,8 +49,8 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
 //                     dilations, groups: number): handle NHWC
 // The gradient of conv2d with respect to its input; TF.js's conv2dTranspose is this kernel.
 Napi::Value Conv2dBackpropInput(const Napi::CallbackInfo& info) {
-  const at::Tensor& dy = TensorArg(info, 0);
-  const at::Tensor& w = TensorArg(info, 1);
+  const at::Tensor& dy = InputArg(info, 0);
+  const at::Tensor& w = InputArg(info, 1);
   std::vector<int64_t> in = IntsArg(info, 2);
   ConvArgs a = ReadConvArgs(info, 3);
   int64_t groups = IntArg(info, 6);
@@ -80,8 +80,8 @@ Napi::Value Conv2dBackpropInput(const Napi::CallbackInfo& info) {
 // conv2dBackpropFilter(x: handle NHWC, dy: handle NHWC, filterShape: number[4] HWIO, strides, pads[4],
 //                      dilations, groups: number): handle HWIO
 Napi::Value Conv2dBackpropFilter(const Napi::CallbackInfo& info) {
-  at::Tensor x = TensorArg(info, 0);
-  const at::Tensor& dy = TensorArg(info, 1);
+  at::Tensor x = InputArg(info, 0);
+  const at::Tensor& dy = InputArg(info, 1);
   std::vector<int64_t> fs = IntsArg(info, 2);
   ConvArgs a = ReadConvArgs(info, 3);
   int64_t groups = IntArg(info, 6);

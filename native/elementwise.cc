@@ -1,4 +1,5 @@
-// Elementwise kernels: unary and binary ops by TF.js kernel name, casts, select, clip, addN.
+// Elementwise kernels: unary and binary ops by TF.js kernel name, casts, select, clip, addN. Large float32
+// results are lazy expressions (lazy.h), fused with what consumes them.
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -12,7 +13,14 @@ namespace {
 using Unary = std::function<at::Tensor(const at::Tensor& x, double a, double b)>;
 using BinaryFn = std::function<at::Tensor(const at::Tensor& x, const at::Tensor& y)>;
 
-at::Tensor AsFloat(const at::Tensor& x) { return x.is_floating_point() ? x : x.to(at::kFloat); }
+at::Tensor AsFloat(const at::Tensor& x) { return x.is_floating_point() || x.is_complex() ? x : x.to(at::kFloat); }
+
+// A tensor of x's shape and dtype with every element `value`: a large one is a single value broadcast (a
+// stride-0 view), which tensors that never change in place can share.
+at::Tensor Constant(const at::Tensor& x, double value) {
+  if (x.numel() >= LazyMinElements()) return at::full({}, value, x.options()).expand(x.sizes());
+  return at::full(x.sizes(), value, x.options());
+}
 
 // Keeps NaN where x is NaN (TF.js semantics for ops ATen would map NaN to a number).
 at::Tensor KeepNaN(const at::Tensor& x, const at::Tensor& y) {
@@ -71,8 +79,8 @@ const std::unordered_map<std::string, Unary>& UnaryOps() {
       {"Step", [](const at::Tensor& x, double a, double) { return KeepNaN(x, at::where(x > 0, at::ones_like(x), at::full_like(x, a))); }},
       // a = min, b = max.
       {"ClipByValue", [](const at::Tensor& x, double a, double b) { return KeepNaN(x, at::clamp(x, a, b)); }},
-      {"OnesLike", [](const at::Tensor& x, double, double) { return at::ones_like(x, at::MemoryFormat::Contiguous); }},
-      {"ZerosLike", [](const at::Tensor& x, double, double) { return at::zeros_like(x, at::MemoryFormat::Contiguous); }},
+      {"OnesLike", [](const at::Tensor& x, double, double) { return Constant(x, 1); }},
+      {"ZerosLike", [](const at::Tensor& x, double, double) { return Constant(x, 0); }},
   };
   return ops;
 }
@@ -122,16 +130,59 @@ const std::unordered_map<std::string, BinaryFn>& BinaryOps() {
   return ops;
 }
 
+// The block interpreter's own loop for a unary op (lazy.h), or kNone.
+FastOp UnaryFast(const std::string& op) {
+  static const std::unordered_map<std::string, FastOp> fast = {
+      {"Neg", FastOp::kNeg}, {"Abs", FastOp::kAbs}, {"Square", FastOp::kSquare}, {"Relu", FastOp::kRelu},
+      {"LeakyRelu", FastOp::kLeakyRelu},
+  };
+  auto it = fast.find(op);
+  return it == fast.end() ? FastOp::kNone : it->second;
+}
+
+FastOp BinaryFast(const std::string& op) {
+  static const std::unordered_map<std::string, FastOp> fast = {
+      {"Add", FastOp::kAdd}, {"Sub", FastOp::kSub}, {"Multiply", FastOp::kMul}, {"RealDiv", FastOp::kDiv},
+      {"Maximum", FastOp::kMaximum}, {"Minimum", FastOp::kMinimum}, {"SquaredDifference", FastOp::kSquaredDifference},
+  };
+  auto it = fast.find(op);
+  return it == fast.end() ? FastOp::kNone : it->second;
+}
+
+// Unary ops whose float32 result is float32 and may be lazy: all but the tests (bool results) and the
+// constants (already free: Constant).
+bool LazyUnary(const std::string& op) {
+  return op != "IsFinite" && op != "IsInf" && op != "IsNan" && op != "LogicalNot" && op != "OnesLike" && op != "ZerosLike";
+}
+
+// Binary ops whose float32 result is float32 and may be lazy (the comparisons and logical ops give bool).
+bool LazyBinary(const std::string& op) {
+  static const std::unordered_map<std::string, bool> arithmetic = {
+      {"Add", true}, {"Sub", true}, {"Multiply", true}, {"RealDiv", true}, {"FloorDiv", true}, {"DivNoNan", true},
+      {"Maximum", true}, {"Minimum", true}, {"Mod", true}, {"Pow", true}, {"SquaredDifference", true},
+      {"Atan2", true}, {"Prelu", true}, {"EluGrad", true},
+  };
+  return arithmetic.count(op) > 0;
+}
+
 }  // namespace
 namespace {
 
 // unary(op: UnaryOp, x: handle, a?: number, b?: number, dtype?: DType): handle
 Napi::Value UnaryOp(const Napi::CallbackInfo& info) {
   std::string op = StringArg(info, 0);
-  const at::Tensor& x = TensorArg(info, 1);
   double a = IsMissing(info, 2) ? 0 : NumberArg(info, 2);
   double b = IsMissing(info, 3) ? 0 : NumberArg(info, 3);
-  at::Tensor y = ApplyUnary(op, x, a, b);
+  std::shared_ptr<Node> xn = NodeArg(info, 1);
+  bool toFloat = IsMissing(info, 4) || DtypeArg(info, 4) == at::kFloat;
+  auto it = UnaryOps().find(op);
+  if (it == UnaryOps().end()) throw std::invalid_argument("unknown unary op '" + op + "'");
+  if (toFloat && LazyUnary(op) && WantLazy({xn.get()}, xn->shape)) {
+    Unary f = it->second;
+    return ReturnNode(info.Env(), Lazy([f, a, b](const std::vector<at::Tensor>& v) { return f(v[0], a, b); }, {xn}, xn->shape,
+                                       UnaryFast(op), static_cast<float>(a)));
+  }
+  at::Tensor y = it->second(InputArg(info, 1), a, b);
   if (!IsMissing(info, 4)) y = y.to(DtypeArg(info, 4));
   return Return(info.Env(), y);
 }
@@ -141,8 +192,17 @@ Napi::Value BinaryOp(const Napi::CallbackInfo& info) {
   std::string op = StringArg(info, 0);
   auto it = BinaryOps().find(op);
   if (it == BinaryOps().end()) throw std::invalid_argument("unknown binary op '" + op + "'");
-  at::Tensor y = it->second(TensorArg(info, 1), TensorArg(info, 2));
-  return Return(info.Env(), y.to(DtypeArg(info, 3)));
+  at::ScalarType dtype = DtypeArg(info, 3);
+  std::shared_ptr<Node> an = NodeArg(info, 1), bn = NodeArg(info, 2);
+  if (dtype == at::kFloat && LazyBinary(op)) {
+    std::vector<int64_t> shape = at::infer_size(an->shape, bn->shape);
+    if (WantLazy({an.get(), bn.get()}, shape)) {
+      BinaryFn f = it->second;
+      return ReturnNode(info.Env(), Lazy([f](const std::vector<at::Tensor>& v) { return f(v[0], v[1]); }, {an, bn}, shape, BinaryFast(op)));
+    }
+  }
+  at::Tensor y = it->second(InputArg(info, 1), InputArg(info, 2));
+  return Return(info.Env(), y.to(dtype));
 }
 
 // unaryOps(): string[], binaryOps(): string[]. Lets the TypeScript side check its mirror.
@@ -159,43 +219,58 @@ Napi::Value BinaryOpNames(const Napi::CallbackInfo& info) {
   return out;
 }
 
-// cast(x: handle, dtype: DType): handle
+// cast(x: handle, dtype: DType): handle. As TF.js's cpu backend: complex64 to a real type keeps the real
+// part; a real type to complex64 gets a zero imaginary part.
 Napi::Value Cast(const Napi::CallbackInfo& info) {
-  const at::Tensor& x = TensorArg(info, 0);
+  at::Tensor x = InputArg(info, 0);
   at::ScalarType to = DtypeArg(info, 1);
+  if (x.is_complex() && to != at::kComplexFloat) x = at::real(x);
   if (to == at::kBool) return Return(info.Env(), x.ne(0));
   if (to == at::kInt && x.is_floating_point()) return Return(info.Env(), at::trunc(x).to(at::kInt));
+  if (to == at::kComplexFloat && !x.is_complex()) return Return(info.Env(), at::complex(x.to(at::kFloat), at::zeros_like(x, at::kFloat)));
   return Return(info.Env(), x.to(to).clone());
 }
 
-// select(cond: handle, a: handle, b: handle): handle. cond ? a : b, broadcasting cond against a and b.
+// select(cond: handle, a: handle, b: handle): handle. cond ? a : b, broadcasting cond against a and b
+// (lazy when a and b are float32 and the result large).
 Napi::Value Select(const Napi::CallbackInfo& info) {
-  at::Tensor c = TensorArg(info, 0);
-  const at::Tensor& a = TensorArg(info, 1);
-  const at::Tensor& b = TensorArg(info, 2);
+  at::Tensor c = InputArg(info, 0);
+  std::shared_ptr<Node> an = NodeArg(info, 1), bn = NodeArg(info, 2);
   if (c.scalar_type() != at::kBool) c = c.ne(0);
   // TF's Select with a rank-1 condition picks whole rows of a rank > 1 a/b.
-  if (c.dim() == 1 && a.dim() > 1) {
-    std::vector<int64_t> shape(a.dim(), 1);
+  if (c.dim() == 1 && an->shape.size() > 1) {
+    std::vector<int64_t> shape(an->shape.size(), 1);
     shape[0] = c.size(0);
     c = c.reshape(shape);
   }
-  return Return(info.Env(), at::where(c, a, b));
+  std::vector<int64_t> shape = at::infer_size(at::infer_size(c.sizes(), an->shape), bn->shape);
+  if (WantLazy({an.get(), bn.get()}, shape)) {
+    return ReturnNode(info.Env(), Lazy([](const std::vector<at::Tensor>& v) { return at::where(v[0] != 0, v[1], v[2]); },
+                                       {Leaf(c), an, bn}, shape, FastOp::kSelect));
+  }
+  return Return(info.Env(), at::where(c, InputArg(info, 1), InputArg(info, 2)));
+}
+
+at::Tensor LeakyReluBackward(const at::Tensor& dy, const at::Tensor& x, double alpha) {
+  if (alpha == 0) return at::threshold_backward(dy, x, 0);
+  return at::leaky_relu_backward(dy, x, alpha, false);
 }
 
 // leakyReluGrad(dy: handle, x: handle, alpha: number): handle. dy where x > 0, alpha * dy elsewhere:
-// the gradient of Relu (alpha 0) and LeakyRelu in one pass.
+// the gradient of Relu (alpha 0) and LeakyRelu in one pass (lazy when large).
 Napi::Value LeakyReluGrad(const Napi::CallbackInfo& info) {
-  const at::Tensor& dy = TensorArg(info, 0);
-  const at::Tensor& x = TensorArg(info, 1);
+  std::shared_ptr<Node> dy = NodeArg(info, 0), x = NodeArg(info, 1);
   double alpha = NumberArg(info, 2);
-  if (alpha == 0) return Return(info.Env(), at::threshold_backward(dy, x, 0));
-  return Return(info.Env(), at::leaky_relu_backward(dy, x, alpha, false));
+  if (dy->shape == x->shape && WantLazy({dy.get(), x.get()}, x->shape)) {
+    return ReturnNode(info.Env(), Lazy([alpha](const std::vector<at::Tensor>& v) { return LeakyReluBackward(v[0], v[1], alpha); },
+                                       {dy, x}, x->shape, FastOp::kLeakyReluGrad, static_cast<float>(alpha)));
+  }
+  return Return(info.Env(), LeakyReluBackward(InputArg(info, 0), InputArg(info, 1), alpha));
 }
 
 // addN(xs: handle[]): handle
 Napi::Value AddN(const Napi::CallbackInfo& info) {
-  std::vector<at::Tensor> xs = TensorListArg(info, 0);
+  std::vector<at::Tensor> xs = InputListArg(info, 0);
   if (xs.empty()) throw std::invalid_argument("addN needs at least one tensor");
   at::Tensor sum = xs[0].clone();
   for (size_t k = 1; k < xs.size(); ++k) sum.add_(xs[k]);

@@ -41,7 +41,7 @@ at::Tensor LerpGrad(const at::Tensor& g, int64_t axis, const at::Tensor& lo, con
 // resizeBilinear(x: handle NHWC, rowLo: Int32Array, rowHi: Int32Array, rowFrac: Float32Array,
 //                colLo: Int32Array, colHi: Int32Array, colFrac: Float32Array): handle (float32)
 Napi::Value ResizeBilinear(const Napi::CallbackInfo& info) {
-  at::Tensor x = TensorArg(info, 0);
+  at::Tensor x = InputArg(info, 0);
   if (!x.is_floating_point()) x = x.to(at::kFloat);
   at::Tensor rows = Lerp(x, 1, Longs(IntsArg(info, 1)), Longs(IntsArg(info, 2)), Floats(info, 3));
   return Return(info.Env(), Lerp(rows, 2, Longs(IntsArg(info, 4)), Longs(IntsArg(info, 5)), Floats(info, 6)).contiguous());
@@ -49,7 +49,7 @@ Napi::Value ResizeBilinear(const Napi::CallbackInfo& info) {
 
 // resizeBilinearGrad(dy: handle, inHeight: number, inWidth: number, rowLo, rowHi, rowFrac, colLo, colHi, colFrac): handle
 Napi::Value ResizeBilinearGrad(const Napi::CallbackInfo& info) {
-  const at::Tensor& dy = TensorArg(info, 0);
+  const at::Tensor& dy = InputArg(info, 0);
   int64_t h = IntArg(info, 1), w = IntArg(info, 2);
   at::Tensor cols = LerpGrad(dy, 2, Longs(IntsArg(info, 6)), Longs(IntsArg(info, 7)), Floats(info, 8), w);
   return Return(info.Env(), LerpGrad(cols, 1, Longs(IntsArg(info, 3)), Longs(IntsArg(info, 4)), Floats(info, 5), h));

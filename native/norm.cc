@@ -10,18 +10,23 @@ namespace dcgan {
 namespace {
 
 // batchNorm(x: handle, mean: handle, variance: handle, offset?: handle, scale?: handle, eps: number): handle
-// (x - mean) / sqrt(variance + eps) * scale + offset, every parameter broadcast against x.
+// (x - mean) / sqrt(variance + eps) * scale + offset, every parameter broadcast against x: one pass over x,
+// shift + x * inv with the per-channel inv and shift computed first; lazy (fused with what follows) when large.
 Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
-  const at::Tensor& x = TensorArg(info, 0);
-  const at::Tensor& mean = TensorArg(info, 1);
-  const at::Tensor& var = TensorArg(info, 2);
+  const at::Tensor& mean = InputArg(info, 1);
+  const at::Tensor& var = InputArg(info, 2);
   double eps = NumberArg(info, 5);
   at::Tensor inv = at::rsqrt(var + eps);
-  if (!IsMissing(info, 4)) inv = inv * TensorArg(info, 4);
+  if (!IsMissing(info, 4)) inv = inv * InputArg(info, 4);
   at::Tensor shift = -mean * inv;
-  if (!IsMissing(info, 3)) shift = shift + TensorArg(info, 3);
-  // One pass over x: shift + x * inv.
-  return Return(info.Env(), at::addcmul(shift, x, inv));
+  if (!IsMissing(info, 3)) shift = shift + InputArg(info, 3);
+  std::shared_ptr<Node> x = NodeArg(info, 0);
+  std::vector<int64_t> shape = at::infer_size(at::infer_size(x->shape, inv.sizes()), shift.sizes());
+  if (inv.scalar_type() == at::kFloat && shift.scalar_type() == at::kFloat && WantLazy({x.get()}, shape)) {
+    return ReturnNode(info.Env(), Lazy([](const std::vector<at::Tensor>& v) { return at::addcmul(v[2], v[0], v[1]); },
+                                       {x, Leaf(inv), Leaf(shift)}, shape, FastOp::kAddcmul));
+  }
+  return Return(info.Env(), at::addcmul(shift, InputArg(info, 0), inv));
 }
 
 // Channels-last data as ATen's (N, C, ...) layout: NHWC -> NCHW view; [N, C] stays.
@@ -33,9 +38,9 @@ at::Tensor ChannelsLastAgain(const at::Tensor& x) { return x.dim() == 4 ? NchwTo
 // y = (x - mean) * invStd * gamma + beta, invStd = 1 / sqrt(biased variance + eps); with alpha, followed in
 // place by LeakyReLU(alpha) (alpha 0: ReLU), so the pre-activation never exists as a separate tensor.
 Napi::Value BatchNormTrain(const Napi::CallbackInfo& info) {
-  const at::Tensor& x = TensorArg(info, 0);
-  const at::Tensor& gamma = TensorArg(info, 1);
-  const at::Tensor& beta = TensorArg(info, 2);
+  const at::Tensor& x = InputArg(info, 0);
+  const at::Tensor& gamma = InputArg(info, 1);
+  const at::Tensor& beta = InputArg(info, 2);
   double eps = NumberArg(info, 3);
   auto r = at::native_batch_norm(ChannelsSecond(x), gamma, beta, c10::nullopt, c10::nullopt, true, 0.0, eps);
   at::Tensor y = ChannelsLastAgain(std::get<0>(r));
@@ -51,14 +56,14 @@ Napi::Value BatchNormTrain(const Napi::CallbackInfo& info) {
 //   [dx, dgamma, dbeta]
 // With y and alpha, dy is first taken back through the activation (whose sign pattern y keeps).
 Napi::Value BatchNormTrainGrad(const Napi::CallbackInfo& info) {
-  at::Tensor dy = TensorArg(info, 0);
-  const at::Tensor& x = TensorArg(info, 1);
-  const at::Tensor& gamma = TensorArg(info, 2);
-  const at::Tensor& mean = TensorArg(info, 3);
-  const at::Tensor& invStd = TensorArg(info, 4);
+  at::Tensor dy = InputArg(info, 0);
+  const at::Tensor& x = InputArg(info, 1);
+  const at::Tensor& gamma = InputArg(info, 2);
+  const at::Tensor& mean = InputArg(info, 3);
+  const at::Tensor& invStd = InputArg(info, 4);
   double eps = NumberArg(info, 5);
   if (!IsMissing(info, 6)) {
-    const at::Tensor& y = TensorArg(info, 6);
+    const at::Tensor& y = InputArg(info, 6);
     double alpha = NumberArg(info, 7);
     dy = alpha == 0 ? at::threshold_backward(dy, y, 0) : at::leaky_relu_backward(dy, y, alpha, true);
   }
@@ -102,13 +107,17 @@ bool Exclusive(const at::Tensor& t) {
 // sharing their memory, it overwrites them and returns null, as PyTorch's optimizers do: no new buffers,
 // which for the Simpsons preset's 655M-parameter layer saves 7.8 GB per step.
 Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
+  // w, m and v may be written in place: kept for good (TensorArg), never dropped and computed again.
   const at::Tensor& w = TensorArg(info, 0);
   const at::Tensor& m = TensorArg(info, 1);
   const at::Tensor& v = TensorArg(info, 2);
-  at::Tensor g = TensorArg(info, 3).contiguous();
+  at::Tensor g = InputArg(info, 3).contiguous();
   double lr = NumberArg(info, 4), b1 = NumberArg(info, 5), b2 = NumberArg(info, 6), eps = NumberArg(info, 7);
   double t = NumberArg(info, 8);
-  bool inPlace = !IsMissing(info, 9) && BoolArg(info, 9);
+  // Nothing else may read w, m, v (another handle, or a lazy expression) for them to change in place.
+  TensorTable& table = TensorTable::instance();
+  bool inPlace = !IsMissing(info, 9) && BoolArg(info, 9) && !table.shared(HandleArg(info, 0)) &&
+                 !table.shared(HandleArg(info, 1)) && !table.shared(HandleArg(info, 2));
   for (const at::Tensor* x : std::initializer_list<const at::Tensor*>{&w, &m, &v, &g}) {
     if (x->scalar_type() != at::kFloat || x->numel() != w.numel()) throw std::invalid_argument("adamUpdate needs float32 tensors of one size");
   }

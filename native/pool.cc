@@ -38,7 +38,7 @@ at::Tensor NoNaN(const at::Tensor& x) {
 
 // maxPool(x: handle NHWC, kernel[2], strides[2], pads[4]): handle
 Napi::Value MaxPool(const Napi::CallbackInfo& info) {
-  at::Tensor x = NoNaN(TensorArg(info, 0));
+  at::Tensor x = NoNaN(InputArg(info, 0));
   PoolArgs a = ReadPoolArgs(info, 1);
   at::Tensor y;
   if (a.native()) {
@@ -52,8 +52,8 @@ Napi::Value MaxPool(const Napi::CallbackInfo& info) {
 // maxPoolGrad(dy: handle, x: handle, kernel, strides, pads): handle. The gradient goes to the first
 // maximum of each window, as in TF.
 Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
-  const at::Tensor& dy = TensorArg(info, 0);
-  at::Tensor x = NoNaN(TensorArg(info, 1));
+  const at::Tensor& dy = InputArg(info, 0);
+  at::Tensor x = NoNaN(InputArg(info, 1));
   PoolArgs a = ReadPoolArgs(info, 2);
   bool nat = a.native();
   at::Tensor xp = nat ? x : PadAll(x, a.pad, -std::numeric_limits<double>::infinity());
@@ -68,7 +68,7 @@ Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
 
 // avgPool(x: handle NHWC, kernel, strides, pads): handle
 Napi::Value AvgPool(const Napi::CallbackInfo& info) {
-  const at::Tensor& x = TensorArg(info, 0);
+  const at::Tensor& x = InputArg(info, 0);
   PoolArgs a = ReadPoolArgs(info, 1);
   at::Tensor y;
   if (a.native()) {
@@ -84,8 +84,8 @@ Napi::Value AvgPool(const Napi::CallbackInfo& info) {
 // As TF.js's kernels do, every window's gradient is divided by the full window size, also where the
 // forward pass divided by the number of real cells (padded windows).
 Napi::Value AvgPoolGrad(const Napi::CallbackInfo& info) {
-  const at::Tensor& dy = TensorArg(info, 0);
-  const at::Tensor& x = TensorArg(info, 1);
+  const at::Tensor& dy = InputArg(info, 0);
+  const at::Tensor& x = InputArg(info, 1);
   PoolArgs a = ReadPoolArgs(info, 2);
   at::Tensor xp = PadAll(x, a.pad, 0);
   at::Tensor dx = at::avg_pool2d_backward(NhwcToNchw(dy), NhwcToNchw(xp), a.kernel, a.strides, {0, 0}, false, true,

@@ -46,15 +46,20 @@ const std::unordered_map<std::string, Reduction>& Reductions() {
 }
 
 // reduce(op: ReduceOp, x: handle, axes: number[], keepDims: boolean, dtype: DType): handle
-// An empty axes list reduces nothing (a copy), as in TF.js.
+// An empty axes list reduces nothing (a copy), as in TF.js. The sum or mean of a lazy expression is
+// computed block by block from its operands, without storing it, when first read (lazy.h).
 Napi::Value Reduce(const Napi::CallbackInfo& info) {
   std::string op = StringArg(info, 0);
   auto it = Reductions().find(op);
   if (it == Reductions().end()) throw std::invalid_argument("unknown reduction '" + op + "'");
-  const at::Tensor& x = TensorArg(info, 1);
   std::vector<int64_t> axes = IntsArg(info, 2);
   bool keep = BoolArg(info, 3);
   at::ScalarType dtype = DtypeArg(info, 4);
+  std::shared_ptr<Node> xn = NodeArg(info, 1);
+  if (xn->lazy() && !axes.empty() && dtype == at::kFloat && (op == "Sum" || op == "Mean")) {
+    return ReturnNode(info.Env(), LazyReduction(xn, axes, keep, op == "Mean"));
+  }
+  const at::Tensor& x = InputArg(info, 1);
   if (axes.empty()) return Return(info.Env(), x.to(dtype).clone());
   return Return(info.Env(), it->second(x, axes, keep).to(dtype));
 }
@@ -62,7 +67,7 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
 // argReduce(op: 'ArgMax' | 'ArgMin', x: handle, axis: number): handle (int32)
 Napi::Value ArgReduce(const Napi::CallbackInfo& info) {
   std::string op = StringArg(info, 0);
-  at::Tensor x = TensorArg(info, 1);
+  at::Tensor x = InputArg(info, 1);
   int64_t axis = IntArg(info, 2);
   if (x.scalar_type() == at::kBool) x = x.to(at::kInt);
   bool isMax = op == "ArgMax";
@@ -82,7 +87,7 @@ Napi::Value ArgReduce(const Napi::CallbackInfo& info) {
 // cumulative(op: 'Cumsum' | 'Cumprod', x: handle, axis: number, exclusive: boolean, reverse: boolean): handle
 Napi::Value Cumulative(const Napi::CallbackInfo& info) {
   std::string op = StringArg(info, 0);
-  at::Tensor x = TensorArg(info, 1);
+  at::Tensor x = InputArg(info, 1);
   int64_t axis = IntArg(info, 2);
   bool exclusive = BoolArg(info, 3), reverse = BoolArg(info, 4);
   at::ScalarType dtype = x.scalar_type();
@@ -102,7 +107,7 @@ Napi::Value Cumulative(const Napi::CallbackInfo& info) {
 
 // softmax(logits: handle, dim: number, log: boolean): handle
 Napi::Value Softmax(const Napi::CallbackInfo& info) {
-  const at::Tensor& x = TensorArg(info, 0);
+  const at::Tensor& x = InputArg(info, 0);
   int64_t dim = IntArg(info, 1);
   bool log = BoolArg(info, 2);
   return Return(info.Env(), log ? at::log_softmax(x, dim) : at::softmax(x, dim));

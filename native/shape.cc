@@ -1,23 +1,40 @@
 // Shape and indexing kernels: reshape (a view), transpose, slices, concat, stack, split, pad, tile, gather,
 // reverse, one-hot, broadcast, and index-based gather/scatter used by resize kernels.
+#include <algorithm>
+
 #include "binding.h"
 
 namespace dcgan {
 namespace {
 
-// reshape(x: handle, shape: number[]): handle. Shares storage with x (tensors are immutable).
+// reshape(x: handle, shape: number[]): handle. Shares storage with x (tensors are immutable). A lazy
+// expression stays lazy (lazy.h: LazyView, LazyReshape).
 Napi::Value Reshape(const Napi::CallbackInfo& info) {
-  return Return(info.Env(), TensorArg(info, 0).reshape(IntsArg(info, 1)));
+  std::vector<int64_t> shape = IntsArg(info, 1);
+  std::shared_ptr<Node> xn = NodeArg(info, 0);
+  if (xn->lazy()) {
+    // TF.js resolves -1 before the kernel; resolve it here too, should one come.
+    int64_t known = 1, missing = -1;
+    for (size_t d = 0; d < shape.size(); ++d) {
+      if (shape[d] == -1) missing = static_cast<int64_t>(d);
+      else known *= shape[d];
+    }
+    if (missing >= 0 && known > 0) shape[missing] = xn->numel() / known;
+    if (shape == xn->shape) return ReturnNode(info.Env(), xn);
+    if (SameUpToLeadingOnes(shape, xn->shape) && !xn->barrier()) return ReturnNode(info.Env(), LazyView(xn, shape));
+    return ReturnNode(info.Env(), LazyReshape(xn, shape));
+  }
+  return Return(info.Env(), InputArg(info, 0).reshape(shape));
 }
 
 // transpose(x: handle, perm: number[]): handle (contiguous)
 Napi::Value Transpose(const Napi::CallbackInfo& info) {
-  return Return(info.Env(), TensorArg(info, 0).permute(IntsArg(info, 1)).contiguous());
+  return Return(info.Env(), InputArg(info, 0).permute(IntsArg(info, 1)).contiguous());
 }
 
 // slice(x: handle, begin: number[], size: number[]): handle
 Napi::Value Slice(const Napi::CallbackInfo& info) {
-  at::Tensor x = TensorArg(info, 0);
+  at::Tensor x = InputArg(info, 0);
   std::vector<int64_t> begin = IntsArg(info, 1), size = IntsArg(info, 2);
   for (size_t d = 0; d < begin.size(); ++d) x = x.narrow(static_cast<int64_t>(d), begin[d], size[d]);
   return Return(info.Env(), x.contiguous());
@@ -26,7 +43,7 @@ Napi::Value Slice(const Napi::CallbackInfo& info) {
 // stridedSlice(x: handle, begin: number[], end: number[], strides: number[]): handle
 // begin/end/strides are already normalised by TF.js (one per dimension, end exclusive).
 Napi::Value StridedSlice(const Napi::CallbackInfo& info) {
-  at::Tensor x = TensorArg(info, 0);
+  at::Tensor x = InputArg(info, 0);
   std::vector<int64_t> begin = IntsArg(info, 1), end = IntsArg(info, 2), strides = IntsArg(info, 3);
   for (size_t k = 0; k < begin.size(); ++k) {
     int64_t d = static_cast<int64_t>(k);
@@ -45,17 +62,17 @@ Napi::Value StridedSlice(const Napi::CallbackInfo& info) {
 
 // concat(xs: handle[], axis: number): handle
 Napi::Value Concat(const Napi::CallbackInfo& info) {
-  return Return(info.Env(), at::cat(TensorListArg(info, 0), IntArg(info, 1)));
+  return Return(info.Env(), at::cat(InputListArg(info, 0), IntArg(info, 1)));
 }
 
 // stack(xs: handle[], axis: number): handle
 Napi::Value Stack(const Napi::CallbackInfo& info) {
-  return Return(info.Env(), at::stack(TensorListArg(info, 0), IntArg(info, 1)));
+  return Return(info.Env(), at::stack(InputListArg(info, 0), IntArg(info, 1)));
 }
 
 // split(x: handle, sizes: number[], axis: number): handle[]
 Napi::Value Split(const Napi::CallbackInfo& info) {
-  const at::Tensor& x = TensorArg(info, 0);
+  const at::Tensor& x = InputArg(info, 0);
   std::vector<int64_t> sizes = IntsArg(info, 1);
   int64_t axis = IntArg(info, 2);
   std::vector<at::Tensor> parts;
@@ -69,7 +86,7 @@ Napi::Value Split(const Napi::CallbackInfo& info) {
 
 // unstack(x: handle, axis: number): handle[]
 Napi::Value Unstack(const Napi::CallbackInfo& info) {
-  const at::Tensor& x = TensorArg(info, 0);
+  const at::Tensor& x = InputArg(info, 0);
   int64_t axis = IntArg(info, 1);
   std::vector<at::Tensor> parts;
   for (int64_t k = 0; k < x.size(axis); ++k) parts.push_back(x.select(axis, k).contiguous());
@@ -78,7 +95,7 @@ Napi::Value Unstack(const Napi::CallbackInfo& info) {
 
 // pad(x: handle, paddings: number[] (before0, after0, before1, after1, ...), value: number): handle
 Napi::Value Pad(const Napi::CallbackInfo& info) {
-  const at::Tensor& x = TensorArg(info, 0);
+  const at::Tensor& x = InputArg(info, 0);
   std::vector<int64_t> p = IntsArg(info, 1);
   double value = NumberArg(info, 2);
   // constant_pad_nd lists pads from the last dimension backwards.
@@ -90,27 +107,39 @@ Napi::Value Pad(const Napi::CallbackInfo& info) {
   return Return(info.Env(), at::constant_pad_nd(x, rev, value).contiguous());
 }
 
-// tile(x: handle, reps: number[]): handle
+// tile(x: handle, reps: number[]): handle. Repeating dimensions of size 1 only is a broadcast: then a
+// stride-0 view, no copy (tensors never change in place).
 Napi::Value Tile(const Napi::CallbackInfo& info) {
-  return Return(info.Env(), TensorArg(info, 0).repeat(IntsArg(info, 1)));
+  const at::Tensor& x = InputArg(info, 0);
+  std::vector<int64_t> reps = IntsArg(info, 1);
+  if (static_cast<int64_t>(reps.size()) == x.dim()) {
+    bool broadcast = true;
+    std::vector<int64_t> shape(reps.size());
+    for (size_t d = 0; d < reps.size(); ++d) {
+      shape[d] = x.size(static_cast<int64_t>(d)) * reps[d];
+      if (reps[d] != 1 && x.size(static_cast<int64_t>(d)) != 1) broadcast = false;
+    }
+    if (broadcast) return Return(info.Env(), x.expand(shape));
+  }
+  return Return(info.Env(), x.repeat(reps));
 }
 
-// broadcastTo(x: handle, shape: number[]): handle
+// broadcastTo(x: handle, shape: number[]): handle. A stride-0 view, no copy.
 Napi::Value BroadcastTo(const Napi::CallbackInfo& info) {
-  return Return(info.Env(), TensorArg(info, 0).expand(IntsArg(info, 1)).contiguous());
+  return Return(info.Env(), InputArg(info, 0).expand(IntsArg(info, 1)));
 }
 
 // reverse(x: handle, dims: number[]): handle
 Napi::Value Reverse(const Napi::CallbackInfo& info) {
-  return Return(info.Env(), TensorArg(info, 0).flip(IntsArg(info, 1)));
+  return Return(info.Env(), InputArg(info, 0).flip(IntsArg(info, 1)));
 }
 
 // gather(x: handle, indices: handle, batchSize, outerSize, dimSize, sliceSize): handle
 // x viewed as [batch, outer, dim, slice], indices as [batch, n]; returns [batch, outer, n, slice].
 // Throws when an index is outside [0, dimSize).
 Napi::Value Gather(const Napi::CallbackInfo& info) {
-  const at::Tensor& x = TensorArg(info, 0);
-  at::Tensor idx = TensorArg(info, 1).to(at::kLong);
+  const at::Tensor& x = InputArg(info, 0);
+  at::Tensor idx = InputArg(info, 1).to(at::kLong);
   int64_t batch = IntArg(info, 2), outer = IntArg(info, 3), dim = IntArg(info, 4), slice = IntArg(info, 5);
   at::Tensor xv = x.reshape({batch, outer, dim, slice});
   at::Tensor iv = idx.reshape({batch, -1});
@@ -136,7 +165,7 @@ Napi::Value Gather(const Napi::CallbackInfo& info) {
 
 // indexSelect(x: handle, axis: number, indices: Int32Array): handle. Rows of x along axis, in order.
 Napi::Value IndexSelect(const Napi::CallbackInfo& info) {
-  const at::Tensor& x = TensorArg(info, 0);
+  const at::Tensor& x = InputArg(info, 0);
   int64_t axis = IntArg(info, 1);
   std::vector<int64_t> idx = IntsArg(info, 2);
   at::Tensor iv = at::tensor(idx, at::TensorOptions().dtype(at::kLong));
@@ -147,7 +176,7 @@ Napi::Value IndexSelect(const Napi::CallbackInfo& info) {
 // The adjoint of indexSelect: a tensor shaped like src with `size` rows along axis, where row indices[k]
 // accumulates src's row k.
 Napi::Value IndexAdd(const Napi::CallbackInfo& info) {
-  const at::Tensor& src = TensorArg(info, 0);
+  const at::Tensor& src = InputArg(info, 0);
   int64_t axis = IntArg(info, 1);
   std::vector<int64_t> idx = IntsArg(info, 2);
   int64_t size = IntArg(info, 3);
@@ -162,7 +191,7 @@ Napi::Value IndexAdd(const Napi::CallbackInfo& info) {
 // oneHot(indices: handle, depth: number, on: number, off: number, dtype: DType): handle
 // Indices outside [0, depth) give a row of `off`, as in TF.
 Napi::Value OneHot(const Napi::CallbackInfo& info) {
-  at::Tensor idx = TensorArg(info, 0).to(at::kLong);
+  at::Tensor idx = InputArg(info, 0).to(at::kLong);
   int64_t depth = IntArg(info, 1);
   double on = NumberArg(info, 2), off = NumberArg(info, 3);
   at::ScalarType dtype = DtypeArg(info, 4);

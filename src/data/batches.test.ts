@@ -177,4 +177,18 @@ describe('Batches', () => {
     expect(() => new Batches(numbered(5), { batchSize: 2, seed: 0, state: { epoch: 3, cursor: 40, seed: 0 } })).toThrow(/image 40 of epoch 3, but the dataset now has 5 images/);
     expect(() => new Batches(numbered(5), { batchSize: 2, seed: 0, state: { epoch: -1, cursor: 0, seed: 0 } })).toThrow(UserError);
   });
+
+  it('shards each global batch by rank: the shards put together are the whole batch, flips and crops included', async () => {
+    const ds = new FakeDataset('fake', 40, 6, 5, 3, 4);
+    for (const aug of [{}, { flip: true }, { flip: true, randomCrop: true }]) {
+      const whole = await take(new Batches(ds, { batchSize: 8, seed: 3, ...aug }), 6);
+      const shards = await Promise.all([0, 1, 2, 3].map((rank) => take(new Batches(ds, { batchSize: 8, seed: 3, ...aug, shard: { rank, world: 4 } }), 6)));
+      for (let k = 0; k < 6; k++) {
+        expect(shards.map((s) => s[k]!.shape[0])).toEqual([2, 2, 2, 2]);
+        const joined = new Float32Array(whole[k]!.images.length);
+        shards.forEach((s, rank) => joined.set(s[k]!.images, rank * s[k]!.images.length));
+        expect(joined).toEqual(whole[k]!.images);
+      }
+    }
+  });
 });

@@ -43,6 +43,12 @@ export interface BatchesOptions {
   state?: BatchState;
   /** Batches prepared ahead. Default 2. */
   prefetch?: number;
+  /**
+   * Data-parallel training: this process's share of every batch. batchSize stays the global batch (the order,
+   * the epochs and state() are the whole job's); next() returns rows [rank * n, (rank + 1) * n) of it, n =
+   * batchSize / world, with the augmentation each image gets in the whole batch.
+   */
+  shard?: { rank: number; world: number };
 }
 
 interface Position {
@@ -63,6 +69,7 @@ export class Batches {
   private readonly flip: boolean;
   private readonly crop: number | null;
   private readonly prefetch: number;
+  private readonly shard: { rank: number; world: number };
   /** The position of the next batch next() hands out. */
   private pos: Position;
   /** The position of the next batch to prepare. */
@@ -85,6 +92,8 @@ export class Batches {
     if (opts.randomCrop && !(scale > 0 && scale <= 1)) throw new UserError(`the crop scale must be in (0, 1], got ${scale}`);
     this.crop = opts.randomCrop ? scale : null;
     this.prefetch = Math.max(1, opts.prefetch ?? 2);
+    this.shard = opts.shard ?? { rank: 0, world: 1 };
+    if (this.shard.world > 1 && (batchSize % this.shard.world !== 0 || !this.dropLast)) throw new Error(`Batches: a batch of ${batchSize} does not split into ${this.shard.world} equal shards (dropLast needed)`);
     const s = opts.state;
     if (s) {
       if (!(Number.isInteger(s.epoch) && s.epoch >= 0 && Number.isInteger(s.cursor) && s.cursor >= 0 && Number.isInteger(s.seed))) {
@@ -154,20 +163,28 @@ export class Batches {
     // Prefetched batches wait for the event loop to be free, so handing out the current batch is not delayed.
     if (!now) await new Promise<void>((r) => setImmediate(r));
     const { ds } = this;
-    const n = Math.min(this.batchSize, ds.count - start.cursor);
-    const indices = this.order(start.epoch).slice(start.cursor, start.cursor + n);
+    const whole = Math.min(this.batchSize, ds.count - start.cursor);
+    // This process's rows of the whole batch (all of them unless sharded).
+    const n = whole / this.shard.world, first = this.shard.rank * n;
+    const indices = this.order(start.epoch).slice(start.cursor + first, start.cursor + first + n);
     const pixels = await ds.read(indices);
     const b = ds.height * ds.width * ds.channels;
     const images = new Float32Array(n * b);
     if (!this.flip && this.crop === null) {
       toUnitRange(pixels, images);
     } else {
+      // One random stream per whole batch: a shard draws (and skips) what the rows before it draw.
       const rng = new SplitMix32(mixSeed(this.seed, start.epoch, start.cursor, 0xa06));
-      for (let k = 0; k < n; k++) {
+      const scratch = this.crop === null ? undefined : new Float32Array(b);
+      for (let k = 0; k < first + n; k++) {
         const flip = this.flip && rng.uniform() < 0.5;
-        const src = pixels.subarray(k * b, (k + 1) * b);
-        if (this.crop === null) writeFlipped(src, images, k * b, ds.height, ds.width, ds.channels, flip);
-        else writeCropped(src, images, k * b, ds.height, ds.width, ds.channels, flip, this.crop, rng);
+        const mine = k >= first;
+        const src = mine ? pixels.subarray((k - first) * b, (k - first + 1) * b) : pixels.subarray(0, b);
+        if (this.crop === null) {
+          if (mine) writeFlipped(src, images, (k - first) * b, ds.height, ds.width, ds.channels, flip);
+        } else {
+          writeCropped(src, mine ? images : scratch!, mine ? (k - first) * b : 0, ds.height, ds.width, ds.channels, flip, this.crop, rng);
+        }
       }
     }
     const labels = ds.labels ? Int32Array.from(indices, (i) => ds.labels![i]!) : undefined;

@@ -30,7 +30,7 @@ interface TensorEntry {
 }
 
 function isNativeDtype(dtype: DataType): dtype is NativeDtype {
-  return dtype === 'float32' || dtype === 'int32' || dtype === 'bool';
+  return dtype === 'float32' || dtype === 'int32' || dtype === 'bool' || dtype === 'complex64';
 }
 
 export class AtenBackend extends KernelBackend {
@@ -62,10 +62,12 @@ export class AtenBackend extends KernelBackend {
       return { handle: -1, dtype, refCount, strings: (values ?? []) as Uint8Array[] };
     }
     if (!isNativeDtype(dtype)) {
-      throw new Error(`The aten backend does not support dtype '${dtype}' (float32, int32, bool and string are).`);
+      throw new Error(`The aten backend does not support dtype '${dtype}' (float32, int32, bool, complex64 and string are).`);
     }
-    const size = util.sizeFromShape(shape);
-    const native = values == null ? util.getTypedArrayFromDType(dtype, size) as NativeValues : toNativeValues(values as NativeValues, dtype);
+    // complex64 values are interleaved real and imaginary parts (as tfjs-core's readSync returns them).
+    const size = util.sizeFromShape(shape) * (dtype === 'complex64' ? 2 : 1);
+    const native = values == null ? util.getTypedArrayFromDType(dtype === 'complex64' ? 'float32' : dtype, size) as NativeValues
+      : toNativeValues(values as NativeValues, dtype);
     const handle = this.aten.upload(native, shape, dtype);
     this.live.add(handle);
     return { handle, dtype, refCount };
@@ -204,7 +206,7 @@ export class AtenBackend extends KernelBackend {
 }
 
 function toNativeValues(values: NativeValues, dtype: NativeDtype): NativeValues {
-  if (dtype === 'float32') return values instanceof Float32Array ? values : Float32Array.from(values);
+  if (dtype === 'float32' || dtype === 'complex64') return values instanceof Float32Array ? values : Float32Array.from(values);
   if (dtype === 'int32') return values instanceof Int32Array ? values : Int32Array.from(values);
   return values instanceof Uint8Array ? values : Uint8Array.from(values);
 }

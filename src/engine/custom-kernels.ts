@@ -106,7 +106,32 @@ function composedBatchNormTrainGrad(dy: tf.Tensor, x: tf.Tensor, gamma: tf.Tenso
 }
 
 /**
- * Registers the gradients of the custom kernels, and replaces Relu's and LeakyRelu's with one kernel each.
+ * The gradient of Sum (or Mean): dy broadcast back over the reduced axes (divided by their size). TF.js's own
+ * multiplies dy by tf.ones(x.shape), which builds a JavaScript array of x's size on every backward pass;
+ * a broadcast (Tile of size-1 dimensions, a stride-0 view on aten) gives the same values for nothing.
+ */
+function reductionGrad(kernelName: 'Sum' | 'Mean', mean: boolean): tf.GradConfig {
+  return {
+    kernelName,
+    inputsToSave: ['x'],
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
+      const [x] = saved as [tf.Tensor];
+      const axes = tf.util.parseAxisParam(attrs.axis as number | number[], x.shape);
+      const expandedShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+      const count = axes.reduce((n, a) => n * x.shape[a]!, 1);
+      return {
+        x: () => {
+          const spread = tf.broadcastTo(tf.reshape(dy as tf.Tensor, expandedShape), x.shape);
+          return mean ? tf.div(spread, count) : spread;
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Registers the gradients of the custom kernels, replaces Relu's and LeakyRelu's with one kernel each and
+ * Sum's and Mean's with ones that build no array of the input's size.
  * Registering again (after something re-registered TF.js's own gradients) restores them.
  */
 export function registerCustomGradients(): void {
@@ -143,12 +168,14 @@ export function registerCustomGradients(): void {
       x: () => tf.zerosLike(saved[0]!),
     }),
   });
-  // Silence the "Overriding the gradient" warning TF.js prints for these two deliberate replacements.
+  // Silence the "Overriding the gradient" warning TF.js prints for these deliberate replacements.
   const warn = console.warn;
   console.warn = () => undefined;
   try {
     tf.registerGradient({ kernelName: 'Relu', ...leakyGrad(() => 0) });
     tf.registerGradient({ kernelName: 'LeakyRelu', ...leakyGrad((a) => (typeof a.alpha === 'number' ? a.alpha : 0.2)) });
+    tf.registerGradient(reductionGrad('Sum', false));
+    tf.registerGradient(reductionGrad('Mean', true));
   } finally {
     console.warn = warn;
   }

@@ -1,6 +1,7 @@
 // Runs a kernel the aten backend does not implement natively on a private instance of TF.js's cpu backend:
-// inputs are copied out, the cpu kernel runs, outputs are copied back. Correct for every cpu kernel that
-// does not involve complex numbers, and slow: the native kernels in kernels/ are what training uses.
+// inputs are copied out, the cpu kernel runs, outputs are copied back (complex64 ones as the pair of float
+// tensors the cpu backend keeps). Correct for every cpu kernel, and slow: the native kernels in kernels/
+// are what training uses.
 import {
   getKernel,
   util,
@@ -12,8 +13,8 @@ import {
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { AtenBackend } from './backend.js';
 
-/** Kernels whose cpu implementations need complex tensors, which have no native representation here. */
-export const NO_FALLBACK = new Set(['Complex', 'ComplexAbs', 'Real', 'Imag', 'FFT', 'IFFT', 'RFFT', 'IRFFT']);
+/** cpu kernels never run through the fallback. None today: every cpu kernel runs correctly through it. */
+export const NO_FALLBACK = new Set<string>();
 
 let cpu: MathBackendCPU | undefined;
 
@@ -24,6 +25,26 @@ function cpuBackend(): MathBackendCPU {
     (cpu as unknown as { firstUse: boolean }).firstUse = false;
   }
   return cpu;
+}
+
+/**
+ * A complex64 tensor on the cpu backend from interleaved real and imaginary parts: the cpu backend keeps
+ * complex tensors as a pair of float32 tensors, which its Complex kernel sets up.
+ */
+function cpuComplex(c: MathBackendCPU, values: Float32Array, shape: number[], created: Set<DataId>): DataId {
+  const n = values.length / 2;
+  const re = new Float32Array(n);
+  const im = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    re[i] = values[2 * i]!;
+    im[i] = values[2 * i + 1]!;
+  }
+  const real = { dataId: c.write(re, shape, 'float32'), shape, dtype: 'float32' as const };
+  const imag = { dataId: c.write(im, shape, 'float32'), shape, dtype: 'float32' as const };
+  created.add(real.dataId);
+  created.add(imag.dataId);
+  const complex = getKernel('Complex', 'cpu')!.kernelFunc({ inputs: { real, imag }, attrs: {}, backend: c }) as TensorInfo;
+  return complex.dataId;
 }
 
 /** A kernel function that runs TF.js's cpu implementation of `kernelName` on the aten backend's tensors. */
@@ -38,7 +59,8 @@ export function cpuFallback(kernelName: string): KernelFunc {
     const created = new Set<DataId>();
     // Variadic kernels (Concat, AddN, Pack) take an array of inputs: keep the container's kind.
     const copy = (t: TensorInfo): TensorInfo => {
-      const dataId = c.write(aten.readSync(t.dataId), t.shape, t.dtype);
+      const dataId = t.dtype === 'complex64' ? cpuComplex(c, aten.readSync(t.dataId) as Float32Array, t.shape, created)
+        : c.write(aten.readSync(t.dataId), t.shape, t.dtype);
       created.add(dataId);
       // Some cpu kernels read tensor-only properties (rank, size) because TF.js's gradients pass Tensors.
       return { dataId, shape: t.shape, dtype: t.dtype, rank: t.shape.length, size: util.sizeFromShape(t.shape) } as TensorInfo;

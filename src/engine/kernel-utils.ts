@@ -33,7 +33,7 @@ export function aten(kernelName: string, kernelFunc: KernelFunc): KernelConfig {
 }
 
 export function asNativeDtype(dtype: DataType): NativeDtype {
-  if (dtype === 'float32' || dtype === 'int32' || dtype === 'bool') return dtype;
+  if (dtype === 'float32' || dtype === 'int32' || dtype === 'bool' || dtype === 'complex64') return dtype;
   throw new Error(`dtype '${dtype}' has no native representation in the aten backend`);
 }
 
@@ -54,7 +54,7 @@ export function unaryKernel(
 ): KernelConfig {
   return aten(name, (args) => {
     const { x } = inputsOf(args.inputs, 'x');
-    if (x.dtype === 'string' || x.dtype === 'complex64') return cpuFallback(name)(args);
+    if (x.dtype === 'string') return cpuFallback(name)(args);
     const b = args.backend as AtenBackend;
     const dtype = outDtype ?? asNativeDtype(x.dtype);
     const [p, q] = params ? params(args.attrs ?? {}) : [0, 0];
@@ -66,7 +66,7 @@ export function unaryKernel(
 export function binaryKernel(name: BinaryOp, outDtype?: NativeDtype): KernelConfig {
   return aten(name, (args) => {
     const { a, b: bb } = inputsOf(args.inputs, 'a', 'b');
-    if (a.dtype === 'string' || a.dtype === 'complex64' || bb.dtype === 'complex64') return cpuFallback(name)(args);
+    if (a.dtype === 'string') return cpuFallback(name)(args);
     const b = args.backend as AtenBackend;
     const shape = backend_util.assertAndGetBroadcastShape(a.shape, bb.shape);
     const dtype = outDtype ?? asNativeDtype(a.dtype);

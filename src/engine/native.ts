@@ -5,8 +5,9 @@ import { join } from 'node:path';
 
 /** An index into the addon's table of live at::Tensor objects. */
 export type Handle = number;
-/** The dtypes with a native representation. Strings stay in JavaScript; complex64 is not supported. */
-export type NativeDtype = 'float32' | 'int32' | 'bool';
+/** The dtypes with a native representation. Strings stay in JavaScript. complex64 crosses the boundary
+ * as TF.js keeps it on the host: a Float32Array of interleaved real and imaginary parts. */
+export type NativeDtype = 'float32' | 'int32' | 'bool' | 'complex64';
 export type NativeValues = Float32Array | Int32Array | Uint8Array;
 /** TF.js pads as [top, bottom, left, right]; 'same' puts the odd pixel at the bottom / right. */
 export type Pads4 = readonly [number, number, number, number];
@@ -58,6 +59,17 @@ export interface NativeAten {
   range(start: number, step: number, count: number, dtype: NativeDtype): Handle;
   /** Seeded N(mean, stddev^2) float32 values (ATen's generator). */
   randomNormal(shape: readonly number[], mean: number, stddev: number, seed: number): Handle;
+  /** Lazy elementwise evaluation (native/lazy.h) on or off; DCGAN_LAZY=0 at load turns it off. */
+  setLazy(on: boolean): void;
+  /** What lazy evaluation did since load, and how many live handles are unevaluated expressions. */
+  /** An identity of the memory a tensor's values live in: equal for views of one tensor; 0 while lazy. */
+  storageOf(x: Handle): number;
+  /** Whether a handle is a lazy expression not evaluated yet. */
+  isLazy(x: Handle): boolean;
+  lazyStats(): {
+    enabled: boolean; expressions: number; evaluated: number; dropped: number; reductions: number; reductionPasses: number; settled: number; pending: number;
+    blocks: number; blockOps: number; slowOps: number; gathers: number; evaluateMs: number; settleMs: number;
+  };
   // elementwise.cc
   unary(op: UnaryOp, x: Handle, a?: number, b?: number, dtype?: NativeDtype): Handle;
   binary(op: BinaryOp, a: Handle, b: Handle, dtype: NativeDtype): Handle;
@@ -111,6 +123,13 @@ export interface NativeAten {
     colLo: Int32Array, colHi: Int32Array, colFrac: Float32Array): Handle;
   resizeBilinearGrad(dy: Handle, inHeight: number, inWidth: number, rowLo: Int32Array, rowHi: Int32Array,
     rowFrac: Float32Array, colLo: Int32Array, colHi: Int32Array, colFrac: Float32Array): Handle;
+  // spectral.cc (complex64)
+  /** A complex64 tensor from float32 real and imaginary parts of one shape. */
+  complex(real: Handle, imag: Handle): Handle;
+  real(x: Handle): Handle;
+  imag(x: Handle): Handle;
+  /** The DFT (or, with inverse, the inverse DFT divided by n) of each row of the innermost dimension. */
+  fft(x: Handle, inverse: boolean): Handle;
   // norm.cc
   /** One Adam step: [w', m', v'], or null when done in place (inPlace and w, m, v exclusively owned). */
   adamUpdate(w: Handle, m: Handle, v: Handle, g: Handle, lr: number, beta1: number, beta2: number, eps: number, step: number,

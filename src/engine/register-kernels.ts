@@ -27,6 +27,8 @@ import { broadcastToConfig } from './kernels/BroadcastTo.js';
 import { castConfig } from './kernels/Cast.js';
 import { ceilConfig } from './kernels/Ceil.js';
 import { clipByValueConfig } from './kernels/ClipByValue.js';
+import { complexConfig } from './kernels/Complex.js';
+import { complexAbsConfig } from './kernels/ComplexAbs.js';
 import { concatConfig } from './kernels/Concat.js';
 import { conv2DConfig } from './kernels/Conv2D.js';
 import { conv2DBackpropFilterConfig } from './kernels/Conv2DBackpropFilter.js';
@@ -50,6 +52,7 @@ import { erfConfig } from './kernels/Erf.js';
 import { expConfig } from './kernels/Exp.js';
 import { expandDimsConfig } from './kernels/ExpandDims.js';
 import { expm1Config } from './kernels/Expm1.js';
+import { fftConfig } from './kernels/FFT.js';
 import { fillConfig } from './kernels/Fill.js';
 import { floorConfig } from './kernels/Floor.js';
 import { floorDivConfig } from './kernels/FloorDiv.js';
@@ -60,6 +63,8 @@ import { gatherV2Config } from './kernels/GatherV2.js';
 import { greaterConfig } from './kernels/Greater.js';
 import { greaterEqualConfig } from './kernels/GreaterEqual.js';
 import { identityConfig } from './kernels/Identity.js';
+import { ifftConfig } from './kernels/IFFT.js';
+import { imagConfig } from './kernels/Imag.js';
 import { isFiniteConfig } from './kernels/IsFinite.js';
 import { isInfConfig } from './kernels/IsInf.js';
 import { isNanConfig } from './kernels/IsNan.js';
@@ -90,6 +95,7 @@ import { powConfig } from './kernels/Pow.js';
 import { preluConfig } from './kernels/Prelu.js';
 import { prodConfig } from './kernels/Prod.js';
 import { rangeConfig } from './kernels/Range.js';
+import { realConfig } from './kernels/Real.js';
 import { realDivConfig } from './kernels/RealDiv.js';
 import { reciprocalConfig } from './kernels/Reciprocal.js';
 import { reluConfig } from './kernels/Relu.js';
@@ -150,6 +156,8 @@ export const nativeKernels: readonly KernelConfig[] = [
   castConfig,
   ceilConfig,
   clipByValueConfig,
+  complexConfig,
+  complexAbsConfig,
   concatConfig,
   conv2DConfig,
   conv2DBackpropFilterConfig,
@@ -173,6 +181,7 @@ export const nativeKernels: readonly KernelConfig[] = [
   expConfig,
   expandDimsConfig,
   expm1Config,
+  fftConfig,
   fillConfig,
   floorConfig,
   floorDivConfig,
@@ -183,6 +192,8 @@ export const nativeKernels: readonly KernelConfig[] = [
   greaterConfig,
   greaterEqualConfig,
   identityConfig,
+  ifftConfig,
+  imagConfig,
   isFiniteConfig,
   isInfConfig,
   isNanConfig,
@@ -213,6 +224,7 @@ export const nativeKernels: readonly KernelConfig[] = [
   preluConfig,
   prodConfig,
   rangeConfig,
+  realConfig,
   realDivConfig,
   reciprocalConfig,
   reluConfig,

@@ -70,6 +70,8 @@ export interface CheckpointMeta {
   bestFid?: number;
   /** The image-quality options' state (from version 3): ADA's p and the signs it is accumulating. */
   quality?: QualityState;
+  /** Data-parallel runs: the number of ranks that trained up to this checkpoint (absent: 1). */
+  world?: number;
   versions: Record<string, string>;
   savedAt: string;
 }

@@ -14,7 +14,7 @@ export type LossName = (typeof LOSS_NAMES)[number];
 export const AUGMENT_OPS = ['color', 'translation', 'cutout'] as const;
 export type AugmentOp = (typeof AUGMENT_OPS)[number];
 
-export type KnobGroup = 'data' | 'model' | 'training' | 'image quality' | 'run folder' | 'evaluation' | 'engine';
+export type KnobGroup = 'data' | 'model' | 'training' | 'image quality' | 'distributed' | 'run folder' | 'evaluation' | 'engine';
 
 /** What a default may depend on: the preset's own training settings and the other options given. */
 export interface DefaultContext {
@@ -106,6 +106,8 @@ export const KNOBS = {
   ada: { kind: 'number', min: 0, lt: 1, group: 'image quality', metavar: 'TARGET', default: fromRecipe('ada'), legacy: 0, help: "adapt --augment's probability p so that E[sign D(x_real)] stays near TARGET, e.g. 0.6 (ADA, Karras et al. 2020) (0: p = 1)" },
   r1: { kind: 'number', min: 0, group: 'image quality', metavar: 'GAMMA', default: fromRecipe('r1'), legacy: 0, help: "R1 penalty gamma/2 E||grad D(x)||^2 on real images (Mescheder et al. 2018), lazily every 16 steps (Karras et al. 2020) (0: off)" },
   seed: { kind: 'int', min: 0, group: 'training', metavar: 'N', default: 1, help: 'weights, data order, z and label noise all follow it' },
+  // ---- distributed (the launch flags, --nproc ..., are the train command's: they start processes, not a run) ----
+  syncBn: { kind: 'boolean', group: 'distributed', default: false, resumable: true, help: "data-parallel runs: BatchNorm statistics over every rank's batch (default: each rank's own, as PyTorch's DDP)" },
   // ---- run folder ----
   out: { kind: 'path', group: 'run folder', metavar: 'DIR', default: (c: DefaultContext) => defaultOut(c), help: 'where the run goes (default runs/<preset>-<data>-<time>)' },
   sampleEvery: { kind: 'int', min: 1, group: 'run folder', metavar: 'N', default: 200, resumable: true, help: 'steps between fixed-noise grids' },

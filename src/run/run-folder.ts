@@ -65,6 +65,8 @@ export interface Progress {
   latestSample?: string;
   latestCheckpoint?: string;
   message?: string;
+  /** Data-parallel runs: the ranks, the hosts they run on, and each rank's images per second. */
+  distributed?: { world: number; hosts: string[]; ranks: { rank: number; host: string; imgPerSec: number }[] };
   updatedAt: string;
 }
 

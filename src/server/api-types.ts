@@ -49,6 +49,8 @@ export interface RunSummary {
   sampleCount: number;
   latestSample: SampleRef | null;
   generatorStep: number | null;
+  /** Data-parallel runs: the ranks, their hosts and each rank's img/s (progress.json); null for one process. */
+  distributed: { world: number; hosts: string[]; ranks: { rank: number; host: string; imgPerSec: number }[] } | null;
 }
 
 /** Everything a run's page starts from; later changes arrive as RunEvents. */

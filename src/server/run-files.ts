@@ -88,6 +88,18 @@ export function runState(progress: Progress | null): RunState {
 const num = (v: unknown, fallback = 0): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
 const strOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
+/** progress.json's `distributed` record, checked (a damaged one shows as none). */
+function distributedOf(d: unknown): RunSummary['distributed'] {
+  if (!d || typeof d !== 'object') return null;
+  const r = d as Record<string, unknown>;
+  if (typeof r.world !== 'number' || !Array.isArray(r.hosts) || !Array.isArray(r.ranks)) return null;
+  const ranks = (r.ranks as unknown[]).flatMap((x) => {
+    const e = x as Record<string, unknown> | null;
+    return e && typeof e.rank === 'number' && typeof e.host === 'string' ? [{ rank: e.rank, host: e.host, imgPerSec: num(e.imgPerSec) }] : [];
+  });
+  return { world: r.world, hosts: (r.hosts as unknown[]).filter((h): h is string => typeof h === 'string'), ranks };
+}
+
 export function summarize(run: string, f: RunFiles): RunSummary {
   const p = f.progress, c = f.config;
   const size = c?.imageSize;
@@ -110,5 +122,6 @@ export function summarize(run: string, f: RunFiles): RunSummary {
     sampleCount: f.samples.length,
     latestSample: f.samples.at(-1) ?? null,
     generatorStep: f.generator?.step ?? null,
+    distributed: distributedOf(p?.distributed),
   };
 }

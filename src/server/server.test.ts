@@ -79,7 +79,8 @@ describe('dcgan serve (HTTP)', () => {
     writeFileSync(join(base, 'secret.txt'), 'TOP-SECRET');
     mkdirSync(join(run, 'samples'), { recursive: true });
     writeFileSync(join(run, 'config.json'), JSON.stringify({ preset: 'dcgan64', data: 'fake' }));
-    writeFileSync(join(run, 'progress.json'), JSON.stringify({ status: 'running', pid: process.pid, step: 1, totalSteps: 10, epoch: 0, epochs: 1, imgPerSec: 1, etaSeconds: 9, updatedAt: new Date().toISOString() }));
+    writeFileSync(join(run, 'progress.json'), JSON.stringify({ status: 'running', pid: process.pid, step: 1, totalSteps: 10, epoch: 0, epochs: 1, imgPerSec: 1, etaSeconds: 9, updatedAt: new Date().toISOString(),
+      distributed: { world: 2, hosts: ['host-a', 'host-b'], ranks: [{ rank: 0, host: 'host-a', imgPerSec: 30 }, { rank: 1, host: 'host-b', imgPerSec: 'x' }] } }));
     writeFileSync(join(run, 'metrics.jsonl'), `${JSON.stringify({ step: 1, Loss_D: 1, Loss_G: 2 })}\n`);
     writeFileSync(join(run, 'samples', 'step-0000001.png'), 'not really a png');
     mkdirSync(join(web, 'assets'), { recursive: true });
@@ -106,6 +107,9 @@ describe('dcgan serve (HTTP)', () => {
     expect((await raw(s, '/assets/app.js')).headers['content-type']).toMatch(/javascript/);
     const list = JSON.parse((await raw(s, '/api/runs')).body) as { name: string; state: string }[];
     expect(list).toMatchObject([{ name: 'r1', state: 'running' }]);
+    // A data-parallel run's ranks, hosts and speeds (a damaged figure shows as 0).
+    expect((list[0] as unknown as { distributed: unknown }).distributed).toEqual({ world: 2, hosts: ['host-a', 'host-b'],
+      ranks: [{ rank: 0, host: 'host-a', imgPerSec: 30 }, { rank: 1, host: 'host-b', imgPerSec: 0 }] });
     const snap = JSON.parse((await raw(s, '/api/runs/r1')).body) as { samples: unknown[]; metrics: unknown[] };
     expect(snap.samples).toEqual([{ step: 1, url: '/runs/r1/samples/step-0000001.png' }]);
     expect(snap.metrics).toHaveLength(1);

@@ -25,6 +25,13 @@ export class Ema {
     });
   }
 
+  /** Copies G's running statistics (its weights that are not trained) into the average, as update() does. */
+  syncBuffers(): void {
+    this.G.weights.forEach((w, i) => {
+      if (!this.trainable[i]) tf.tidy(() => this.shadow[i]!.assign(w.read()));
+    });
+  }
+
   /**
    * Copies the averaged weights into `target`, a generator of the same architecture. With `calibration`
    * (batches of G's input), its BatchNorm running statistics are then re-estimated from the averaged weights'

@@ -20,5 +20,9 @@ export function runFailure(e: unknown, folder: RunFolder): unknown {
   if (e instanceof TrainingError && /^training diverged/.test(e.message)) {
     return new TrainingError(`${e.message}. ${safe(folder, 'The last good checkpoint')}; try a lower learning rate (--lr, also on --resume), label smoothing (--real-label 0.9) or another seed.`);
   }
+  if (e instanceof Error && e.name === 'DistError') {
+    // A lost or hung peer of a data-parallel run: the job cannot go on (a broken group is not repaired).
+    return new UserError(`${e.message}; ${safe(folder, 'the last complete checkpoint')}; continue with the same command plus --resume ${folder.dir}`);
+  }
   return e;
 }

@@ -169,10 +169,22 @@ export function valueAndGrads(f: () => tf.Scalar, vars: tf.Variable[], after?: R
   return { value: y, grads };
 }
 
-/** One optimizer update of `vars` to decrease f(); returns f's value (the caller disposes it). */
-export function minimize(optimizer: GanOptimizer, f: () => tf.Scalar, vars: tf.Variable[], after?: Recording<tf.Tensor>): tf.Scalar {
+/** What is done to the gradients before the update: data-parallel training averages them across ranks. */
+export type GradientReducer = (grads: tf.Tensor[]) => tf.Tensor[];
+
+/**
+ * One optimizer update of `vars` to decrease f(); returns f's value (the caller disposes it). `reduce`, when
+ * given, replaces the gradients before the update (returning new tensors).
+ */
+export function minimize(optimizer: GanOptimizer, f: () => tf.Scalar, vars: tf.Variable[], after?: Recording<tf.Tensor>, reduce?: GradientReducer): tf.Scalar {
   const { value, grads } = valueAndGrads(f, vars, after);
-  optimizer.apply(vars, grads);
-  tf.dispose(grads);
+  let used = grads;
+  try {
+    if (reduce) used = reduce(grads);
+    optimizer.apply(vars, used);
+  } finally {
+    tf.dispose(grads);
+    if (used !== grads) tf.dispose(used);
+  }
   return value;
 }

@@ -15,13 +15,18 @@ export class RunProgress {
   stepTime = NaN;
   latestSample?: string;
   latestCheckpoint?: string;
+  /** Data-parallel runs: who trains, and how fast each rank went in the last step. */
+  distributed?: Progress['distributed'];
+  /** The job's images per second (data-parallel: every rank's), smoothed; the batch over the step time otherwise. */
+  private jobImgPerSec = NaN;
   private lastWrite = 0;
 
   constructor(private readonly folder: RunFolder, private readonly batchSize: number, private readonly totalSteps: number, private readonly epochs: number) {}
 
   /** Folds one step's duration into the smoothed step time. */
-  stepTook(seconds: number): void {
+  stepTook(seconds: number, imgPerSec = this.batchSize / seconds): void {
     this.stepTime = Number.isFinite(this.stepTime) ? 0.9 * this.stepTime + 0.1 * seconds : seconds;
+    this.jobImgPerSec = Number.isFinite(this.jobImgPerSec) ? 0.9 * this.jobImgPerSec + 0.1 * imgPerSec : imgPerSec;
   }
 
   get etaSeconds(): (step: number) => number {
@@ -32,9 +37,10 @@ export class RunProgress {
     const t = this.stepTime, f = at.last;
     return {
       status, step: at.step, totalSteps: this.totalSteps, epoch: at.epoch, epochs: this.epochs,
-      imgPerSec: Number.isFinite(t) ? this.batchSize / t : 0, etaSeconds: Number.isFinite(t) ? (this.totalSteps - at.step) * t : null,
+      imgPerSec: Number.isFinite(this.jobImgPerSec) ? this.jobImgPerSec : 0, etaSeconds: Number.isFinite(t) ? (this.totalSteps - at.step) * t : null,
       last: f && { Loss_D: f.lossD, Loss_G: f.lossG, 'D(x)': f.dx, 'D(G(z))': f.dgz1 },
       latestSample: this.latestSample, latestCheckpoint: this.latestCheckpoint, message,
+      ...(this.distributed ? { distributed: this.distributed } : {}),
     };
   }
 

@@ -8,7 +8,7 @@ import { discriminatorInput, generatorInput } from '../model/conditioning.js';
 import { spectralNormStep } from '../model/layers/spectral-norm.js';
 import type { StepFigures } from '../run/run-folder.js';
 import type { AugmentParams, DiffAugment } from './augment.js';
-import { minimize, record } from './gradients.js';
+import { minimize, record, type GradientReducer } from './gradients.js';
 import { makeGanLoss, type GanLoss } from './losses.js';
 import type { GanOptimizer } from './optimizers.js';
 import { r1Due, r1Penalty, type R1Settings } from './r1.js';
@@ -21,6 +21,8 @@ export interface GanParts {
   D: tfl.LayersModel;
   optG: GanOptimizer;
   optD: GanOptimizer;
+  /** Data-parallel training: averages each update's gradients across ranks (D's, then G's). */
+  reduceGrads?: GradientReducer;
 }
 
 export interface StepSettings {
@@ -78,7 +80,7 @@ function firstRows<T extends tf.Tensor>(t: T, n: number): T {
  * read the figures); the caller owns and frees `batch`.
  */
 export function ganStep(parts: GanParts, batch: StepBatch, s: StepSettings): StepFigures & StepSignals {
-  const { G, D, optG, optD } = parts;
+  const { G, D, optG, optD, reduceGrads } = parts;
   const loss = s.loss ?? makeGanLoss('bce', s.dOutput, 'this architecture');
   // Spectral normalisation (Miyato et al. 2018, Algorithm 1): one power iteration per step, before the updates.
   spectralNormStep(D);
@@ -127,14 +129,14 @@ export function ganStep(parts: GanParts, batch: StepBatch, s: StepSettings): Ste
         dx = tf.keep(tf.mean(loss.display(out)));
         realSigns = signs(out);
         return addR1(loss.d(out, firstRows(batch.realTarget, half)), real, tReal, realLabels);
-      }, dVars);
+      }, dVars, undefined, reduceGrads);
       const fakeHalf = firstRows(fake, half);
       const tFake = draw(fakeHalf);
       const lossFake = minimize(optD, () => {
         const out = D_(T(fakeHalf, tFake), fakeLabels);
         dgz1 = tf.keep(tf.mean(loss.display(out)));
         return loss.d(out, firstRows(batch.fakeTarget, half));
-      }, dVars);
+      }, dVars, undefined, reduceGrads);
       lossD = tf.add(lossReal, lossFake);
     } else {
       const tReal = draw(batch.real), tFake = draw(fake);
@@ -159,7 +161,7 @@ export function ganStep(parts: GanParts, batch: StepBatch, s: StepSettings): Ste
         realSigns = signs(outReal);
         // errD = errD_real + errD_fake
         return addR1(tf.add(loss.d(outReal, batch.realTarget), loss.d(outFake, batch.fakeTarget)), batch.real, tReal, batch.realLabels);
-      }, dVars);
+      }, dVars, undefined, reduceGrads);
     }
 
     // (2) Update G: maximize log(D(G(z))), i.e. minimise BCE(D(G(z)), 1); D is not updated here.
@@ -174,7 +176,7 @@ export function ganStep(parts: GanParts, batch: StepBatch, s: StepSettings): Ste
         const out = D_(T(k === 0 ? fake : G_(z), t), batch.fakeLabels);
         if (k === 0) dgz2 = tf.keep(tf.mean(loss.display(out)));
         return loss.g(out);
-      }, gVars, k === 0 ? recorded : undefined);
+      }, gVars, k === 0 ? recorded : undefined, reduceGrads);
     }
     const out = tf.stack([lossD, lossG, dx, dgz1, dgz2, realSigns, tf.scalar(realCount), r1]);
     // Kept past their minimize() scopes to be read here.

@@ -8,9 +8,9 @@ export class UserError extends Error {
   }
 }
 
-/** Whether an error is the user's to fix (ours, or an architecture / config check). */
+/** Whether an error is the user's to fix (ours, an architecture / config check, a lost peer of a distributed run). */
 export function isUserError(e: unknown): e is Error {
-  return e instanceof Error && ['UserError', 'ArchError', 'ConfigError', 'TrainingError'].includes(e.name);
+  return e instanceof Error && ['UserError', 'ArchError', 'ConfigError', 'TrainingError', 'DistError'].includes(e.name);
 }
 
 /** A message as one line: a file's damaged content quoted in a parser's message may hold line breaks. */

@@ -6,7 +6,7 @@ import { cpuFallback } from '../fallback.js';
 
 export const broadcastToConfig = aten(BroadcastTo, (args) => {
   const { x } = inputsOf(args.inputs, 'x');
-  if (x.dtype === 'string' || x.dtype === 'complex64') return cpuFallback(BroadcastTo)(args);
+  if (x.dtype === 'string') return cpuFallback(BroadcastTo)(args);
   const { shape } = args.attrs as unknown as BroadCastToAttrs;
   const b = args.backend as AtenBackend;
   return b.output(b.aten.broadcastTo(b.handle(x), shape), [...shape], x.dtype);

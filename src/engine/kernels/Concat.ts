@@ -7,7 +7,7 @@ import { cpuFallback } from '../fallback.js';
 export const concatConfig = aten(Concat, (args) => {
   const tensors = args.inputs as unknown as ConcatInputs;
   const { axis } = args.attrs as unknown as ConcatAttrs;
-  if (tensors.some((t) => t.dtype === 'string' || t.dtype === 'complex64')) return cpuFallback(Concat)(args);
+  if (tensors.some((t) => t.dtype === 'string')) return cpuFallback(Concat)(args);
   const b = args.backend as AtenBackend;
   const $axis = util.parseAxisParam(axis, tensors[0]!.shape)[0]!;
   const shapes = tensors.map((t) => t.shape);

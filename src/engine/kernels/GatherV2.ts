@@ -6,7 +6,7 @@ import { cpuFallback } from '../fallback.js';
 
 export const gatherV2Config = aten(GatherV2, (args) => {
   const { x, indices } = inputsOf(args.inputs, 'x', 'indices');
-  if (x.dtype === 'string' || x.dtype === 'complex64') return cpuFallback(GatherV2)(args);
+  if (x.dtype === 'string') return cpuFallback(GatherV2)(args);
   const { axis, batchDims } = args.attrs as unknown as GatherV2Attrs;
   const b = args.backend as AtenBackend;
   const $axis = util.parseAxisParam(axis, x.shape)[0]!;

@@ -6,7 +6,7 @@ import { cpuFallback } from '../fallback.js';
 
 export const onesLikeConfig = aten(OnesLike, (args) => {
   const { x } = inputsOf(args.inputs, 'x');
-  if (x.dtype === 'string' || x.dtype === 'complex64') return cpuFallback(OnesLike)(args);
+  if (x.dtype === 'string') return cpuFallback(OnesLike)(args);
   const b = args.backend as AtenBackend;
   return b.output(b.aten.fill(x.shape, 1, asNativeDtype(x.dtype)), [...x.shape], x.dtype);
 });

@@ -6,7 +6,7 @@ import { cpuFallback } from '../fallback.js';
 
 export const packConfig = aten(Pack, (args) => {
   const tensors = args.inputs as unknown as PackInputs;
-  if (tensors.some((t) => t.dtype === 'string' || t.dtype === 'complex64')) return cpuFallback(Pack)(args);
+  if (tensors.some((t) => t.dtype === 'string')) return cpuFallback(Pack)(args);
   const { axis } = args.attrs as unknown as PackAttrs;
   const b = args.backend as AtenBackend;
   const first = tensors[0]!;

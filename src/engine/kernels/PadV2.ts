@@ -6,7 +6,7 @@ import { cpuFallback } from '../fallback.js';
 
 export const padV2Config = aten(PadV2, (args) => {
   const { x } = inputsOf(args.inputs, 'x');
-  if (x.dtype === 'string' || x.dtype === 'complex64') return cpuFallback(PadV2)(args);
+  if (x.dtype === 'string') return cpuFallback(PadV2)(args);
   const { paddings, constantValue } = args.attrs as unknown as PadV2Attrs;
   const b = args.backend as AtenBackend;
   const shape = x.shape.map((d, i) => paddings[i]![0] + d + paddings[i]![1]);

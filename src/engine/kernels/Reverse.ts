@@ -6,7 +6,7 @@ import { cpuFallback } from '../fallback.js';
 
 export const reverseConfig = aten(Reverse, (args) => {
   const { x } = inputsOf(args.inputs, 'x');
-  if (x.dtype === 'string' || x.dtype === 'complex64') return cpuFallback(Reverse)(args);
+  if (x.dtype === 'string') return cpuFallback(Reverse)(args);
   const { dims } = args.attrs as unknown as ReverseAttrs;
   const b = args.backend as AtenBackend;
   const axes = util.parseAxisParam(dims, x.shape);

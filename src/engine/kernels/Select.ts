@@ -6,7 +6,7 @@ import { cpuFallback } from '../fallback.js';
 
 export const selectConfig = aten(Select, (args) => {
   const { condition, t, e } = inputsOf(args.inputs, 'condition', 't', 'e');
-  if (t.dtype === 'string' || t.dtype === 'complex64') return cpuFallback(Select)(args);
+  if (t.dtype === 'string') return cpuFallback(Select)(args);
   const b = args.backend as AtenBackend;
   const dtype = asNativeDtype(upcastType(t.dtype, e.dtype));
   const shape = backend_util.assertAndGetBroadcastShape(t.shape, e.shape);

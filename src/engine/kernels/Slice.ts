@@ -6,7 +6,7 @@ import { cpuFallback } from '../fallback.js';
 
 export const sliceConfig = aten(Slice, (args) => {
   const { x } = inputsOf(args.inputs, 'x');
-  if (x.dtype === 'string' || x.dtype === 'complex64') return cpuFallback(Slice)(args);
+  if (x.dtype === 'string') return cpuFallback(Slice)(args);
   const { begin, size } = args.attrs as unknown as SliceAttrs;
   const b = args.backend as AtenBackend;
   const [$begin, $size] = slice_util.parseSliceParams(x, begin, size) as [number[], number[]];

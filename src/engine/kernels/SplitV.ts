@@ -6,7 +6,7 @@ import { cpuFallback } from '../fallback.js';
 
 export const splitVConfig = aten(SplitV, (args) => {
   const { x } = inputsOf(args.inputs, 'x');
-  if (x.dtype === 'string' || x.dtype === 'complex64') return cpuFallback(SplitV)(args);
+  if (x.dtype === 'string') return cpuFallback(SplitV)(args);
   const { numOrSizeSplits, axis } = args.attrs as unknown as SplitVAttrs;
   const b = args.backend as AtenBackend;
   const $axis = util.parseAxisParam(axis, x.shape)[0]!;

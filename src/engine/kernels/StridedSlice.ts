@@ -6,7 +6,7 @@ import { cpuFallback } from '../fallback.js';
 
 export const stridedSliceConfig = aten(StridedSlice, (args) => {
   const { x } = inputsOf(args.inputs, 'x');
-  if (x.dtype === 'string' || x.dtype === 'complex64') return cpuFallback(StridedSlice)(args);
+  if (x.dtype === 'string') return cpuFallback(StridedSlice)(args);
   const { begin, end, strides, beginMask, endMask, ellipsisMask, newAxisMask, shrinkAxisMask } =
     args.attrs as unknown as StridedSliceAttrs;
   const b = args.backend as AtenBackend;

@@ -6,7 +6,7 @@ import { cpuFallback } from '../fallback.js';
 
 export const tileConfig = aten(Tile, (args) => {
   const { x } = inputsOf(args.inputs, 'x');
-  if (x.dtype === 'string' || x.dtype === 'complex64') return cpuFallback(Tile)(args);
+  if (x.dtype === 'string') return cpuFallback(Tile)(args);
   const { reps } = args.attrs as unknown as TileAttrs;
   const b = args.backend as AtenBackend;
   const shape = x.shape.map((d, i) => d * reps[i]!);

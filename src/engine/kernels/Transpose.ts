@@ -6,7 +6,7 @@ import { cpuFallback } from '../fallback.js';
 
 export const transposeConfig = aten(Transpose, (args) => {
   const { x } = inputsOf(args.inputs, 'x');
-  if (x.dtype === 'string' || x.dtype === 'complex64') return cpuFallback(Transpose)(args);
+  if (x.dtype === 'string') return cpuFallback(Transpose)(args);
   const { perm } = args.attrs as unknown as TransposeAttrs;
   const b = args.backend as AtenBackend;
   const shape = perm.map((p) => x.shape[p]!);

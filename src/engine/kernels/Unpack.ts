@@ -6,7 +6,7 @@ import { cpuFallback } from '../fallback.js';
 
 export const unpackConfig = aten(Unpack, (args) => {
   const { value } = inputsOf(args.inputs, 'value');
-  if (value.dtype === 'string' || value.dtype === 'complex64') return cpuFallback(Unpack)(args);
+  if (value.dtype === 'string') return cpuFallback(Unpack)(args);
   const { axis } = args.attrs as unknown as UnpackAttrs;
   const b = args.backend as AtenBackend;
   const $axis = axis < 0 ? axis + value.shape.length : axis;

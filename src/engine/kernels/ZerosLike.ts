@@ -6,7 +6,7 @@ import { cpuFallback } from '../fallback.js';
 
 export const zerosLikeConfig = aten(ZerosLike, (args) => {
   const { x } = inputsOf(args.inputs, 'x');
-  if (x.dtype === 'string' || x.dtype === 'complex64') return cpuFallback(ZerosLike)(args);
+  if (x.dtype === 'string') return cpuFallback(ZerosLike)(args);
   const b = args.backend as AtenBackend;
   return b.output(b.aten.fill(x.shape, 0, asNativeDtype(x.dtype)), [...x.shape], x.dtype);
 });

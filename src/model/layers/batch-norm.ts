@@ -24,6 +24,14 @@ export interface DcganBatchNormArgs {
 
 type LayerVariable = ReturnType<tfl.layers.Layer['addWeight']>;
 
+/**
+ * Training-mode statistics from elsewhere than this process's batch (data-parallel --sync-bn: every rank's
+ * batch): the normalised x (before the activation), the mean and biased variance per channel, and the number
+ * of positions they were computed over.
+ */
+export type BatchNormStatistics = (x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number) =>
+  { y: tf.Tensor; mean: tf.Tensor1D; variance: tf.Tensor1D; count: number };
+
 export class DcganBatchNorm extends tfl.layers.Layer {
   static className = 'DcganBatchNorm';
   /** Writable only for standingStatistics(), which averages batch statistics with it. */
@@ -36,6 +44,8 @@ export class DcganBatchNorm extends tfl.layers.Layer {
   private beta!: LayerVariable;
   private movingMean!: LayerVariable;
   private movingVariance!: LayerVariable;
+  /** When set, training mode normalises with these statistics instead of this batch's (see BatchNormStatistics). */
+  statistics?: BatchNormStatistics;
 
   constructor(args: DcganBatchNormArgs = {}) {
     super(args);
@@ -68,10 +78,17 @@ export class DcganBatchNorm extends tfl.layers.Layer {
         return this.activation === 'relu' ? tf.relu(y) : this.activation === 'leakyrelu' ? tf.leakyRelu(y, this.alpha) : y;
       });
     }
-    const { y, mean, variance } = batchNormTrain(x, gamma, beta, this.epsilon, this.activation, this.alpha);
+    let y: tf.Tensor, mean: tf.Tensor1D, variance: tf.Tensor1D, n = x.size / x.shape[x.shape.length - 1]!;
+    if (this.statistics) {
+      const r = this.statistics(x, gamma, beta, this.epsilon);
+      ({ mean, variance } = r);
+      n = r.count;
+      y = this.activation === 'relu' ? tf.relu(r.y) : this.activation === 'leakyrelu' ? tf.leakyRelu(r.y, this.alpha) : r.y;
+    } else {
+      ({ y, mean, variance } = batchNormTrain(x, gamma, beta, this.epsilon, this.activation, this.alpha));
+    }
     tf.tidy(() => {
       // Moving statistics use the unbiased batch variance (as PyTorch and TF's fused batch norm).
-      const n = x.size / x.shape[x.shape.length - 1]!;
       const unbiased = tf.mul(variance, n / Math.max(1, n - 1));
       const m = this.momentum;
       this.movingMean.write(tf.add(tf.mul(this.movingMean.read(), m), tf.mul(mean, 1 - m)));

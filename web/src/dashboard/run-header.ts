@@ -23,6 +23,11 @@ export function renderHeader(s: RunSummary, last: MetricsPoint | undefined): voi
     ['model', [s.preset, s.data, s.imageSize && `${s.imageSize[0]}×${s.imageSize[1]}`, s.conditional && 'conditional'].filter(Boolean).join(' · ') || '–', 'stat-model'],
     ['updated', ago(s.updatedAt) || '–', 'stat-updated'],
   ];
+  const d = s.distributed;
+  if (d) {
+    stats.splice(3, 0, ['ranks', `${d.world} on ${d.hosts.join(', ')}`, 'stat-world'],
+      ['img/s per rank', d.ranks.map((r) => `${r.rank}: ${figure(r.imgPerSec)}`).join(' · '), 'stat-rank-speed']);
+  }
   $('run-stats').replaceChildren(...stats.map(([k, v, id]) => h('div', {}, h('dt', {}, k), h('dd', { id }, v))));
   const msg = $('run-message');
   msg.hidden = !s.message;
