@@ -109,7 +109,7 @@ class Trainer {
     dp.attach([this.parts.G, this.parts.D], this.cfg.syncBn);
     const state = await dp.fromLead({
       step: this.step, epoch: this.epoch, seconds: this.secondsBefore, rng: this.rng.state(), batches: this.batches.state(),
-      bestFid: Number.isFinite(this.bestFid) ? this.bestFid : null, last: this.last ?? null,
+      bestFid: Number.isFinite(this.bestFid) ? this.bestFid : null, last: this.last ?? null, quality: this.quality.state(),
     });
     if (!this.lead) {
       this.step = state.step;
@@ -118,6 +118,7 @@ class Trainer {
       this.rng = new Rng(state.rng);
       this.bestFid = state.bestFid ?? Infinity;
       this.last = state.last ?? undefined;
+      this.quality.restore(state.quality);
       this.batches.close();
       this.batches = this.makeBatches(state.batches);
     }
