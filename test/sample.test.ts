@@ -57,6 +57,10 @@ describe('sampling and exploration commands', () => {
     expect((await dcgan('sample', run, '--checkpoint', '3', '--weights', 'ema', '-n', '4', '--grid', y)).code).toBe(0);
     expect((await dcgan('sample', join(run, 'generator', 'model.json'), '-n', '4', '--grid', z)).code).toBe(0);
     expect(readFileSync(x).equals(readFileSync(y))).toBe(false);
+    // The last checkpoint's EMA gets the BatchNorm standing statistics the export got: the same images.
+    const w = join(root, 'w.png');
+    expect((await dcgan('sample', run, '--checkpoint', '6', '--weights', 'ema', '-n', '4', '--grid', w)).code).toBe(0);
+    expect(readFileSync(w).equals(readFileSync(z))).toBe(true);
     const bad = await dcgan('sample', run, '--checkpoint', '99');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/no checkpoint of step 99/);

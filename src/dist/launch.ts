@@ -4,6 +4,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
 import { workerEnvFor, type LaunchPlan } from './config.js';
 
+/** Time a local rank 0 gets to start its rendezvous store, beyond --dist-timeout (process start-up). */
+const STORE_START_ALLOWANCE_MS = 30_000;
+
 /** Rank 0, started with MASTER_PORT=0 by us, tells the port its store got through this IPC message. */
 export interface ListeningMessage {
   dcganDist: 'listening';
@@ -175,9 +178,12 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
     if (port === 0 && plan.storeFile === undefined) {
       // Rank 0 lets the system pick its store's port and reports it; then the others start with it.
       const w0 = spawnWorker(0, 0, true);
+      // Rank 0 is a local process that loads Node, TF.js and the engine before its store listens: that
+      // start-up (seconds, more on a loaded machine) is not a peer's answer, so it gets time beyond --dist-timeout.
+      const storeStartMs = plan.timeoutMs + STORE_START_ALLOWANCE_MS;
       first = 1;
       const got = await new Promise<number | WorkerExit | 'timeout'>((resolve) => {
-        const timer = setTimeout(() => resolve('timeout'), plan.timeoutMs);
+        const timer = setTimeout(() => resolve('timeout'), storeStartMs);
         w0.child.on('message', (m: Partial<ListeningMessage>) => {
           if (m?.dcganDist === 'listening' && typeof m.port === 'number') {
             clearTimeout(timer);
@@ -192,7 +198,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
       });
       if (typeof got !== 'number') {
         if (!signalled && !failure) {
-          failure = got === 'timeout' ? `rank 0 on ${host} did not start its rendezvous store within ${plan.timeoutMs / 1000} s` : describe(got);
+          failure = got === 'timeout' ? `rank 0 on ${host} did not start its rendezvous store within ${storeStartMs / 1000} s` : describe(got);
           log(failure);
         }
         await stopAll();

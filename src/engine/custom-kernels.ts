@@ -81,6 +81,30 @@ export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor
   return { y: y!, mean: mean as tf.Tensor1D, variance };
 }
 
+/** Whether TF.js is recording ops to a tape now: true while a gradient runs inside tf.grad's function. */
+function tapeIsOn(): boolean {
+  const e = tf.engine() as unknown as { isTapeOn?: () => boolean };
+  return typeof e.isTapeOn === 'function' && e.isTapeOn();
+}
+
+/**
+ * BatchNormTrain's gradient from differentiable ops, for double backprop: with xhat = (x - mean) * invStd
+ * and g = dy' * gamma (dy' = dy through the activation's mask, taken from y),
+ * dx = invStd * (g - mean(g) - xhat * mean(g * xhat)), dgamma = sum(dy' * xhat), dbeta = sum(dy').
+ * The statistics are recomputed from x, so that the second derivative sees their dependence on x.
+ */
+function composedBatchNormTrainGrad(dy: tf.Tensor, x: tf.Tensor, gamma: tf.Tensor1D, y: tf.Tensor, a: BatchNormTrainAttrs): tf.Tensor[] {
+  const axes = x.shape.slice(0, -1).map((_, i) => i);
+  const alpha = activationAlpha(a);
+  const dyAct = alpha === undefined ? dy : tf.engine().runKernel(LeakyReluGrad, { dy, x: y }, { alpha } as never) as tf.Tensor;
+  const { mean, variance } = tf.moments(x, axes, true);
+  const invStd = tf.rsqrt(tf.add(variance, a.epsilon));
+  const xhat = tf.mul(tf.sub(x, mean), invStd);
+  const g = tf.mul(dyAct, gamma);
+  const dx = tf.mul(invStd, tf.sub(tf.sub(g, tf.mean(g, axes, true)), tf.mul(xhat, tf.mean(tf.mul(g, xhat), axes, true))));
+  return [dx, tf.sum(tf.mul(dyAct, xhat), axes), tf.sum(dyAct, axes)];
+}
+
 /**
  * The gradient of Sum (or Mean): dy broadcast back over the reduced axes (divided by their size). TF.js's own
  * multiplies dy by tf.ones(x.shape), which builds a JavaScript array of x's size on every backward pass;
@@ -118,9 +142,13 @@ export function registerCustomGradients(): void {
     gradFunc: (dys: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
       const dy = (Array.isArray(dys) ? dys[0] : dys)!;
       const [x, gamma, y, mean, invStd] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-      // One kernel gives all three; run it here, not inside the per-input closures, each of which TF.js
-      // wraps in a tidy that would free the other two.
-      const [dx, dgamma, dbeta] = tf.engine().runKernel(BatchNormTrainGrad, { dy, x, gamma, mean, invStd, y }, attrs) as tf.Tensor[];
+      // Double backprop (R1's gradient of a gradient) differentiates this gradient itself: then it is
+      // composed of differentiable ops; otherwise one kernel.
+      const [dx, dgamma, dbeta] = tapeIsOn()
+        ? composedBatchNormTrainGrad(dy, x, gamma as tf.Tensor1D, y, attrs as unknown as BatchNormTrainAttrs)
+        // One kernel gives all three; run it here, not inside the per-input closures, each of which TF.js
+        // wraps in a tidy that would free the other two.
+        : tf.engine().runKernel(BatchNormTrainGrad, { dy, x, gamma, mean, invStd, y }, attrs) as tf.Tensor[];
       return { x: () => dx!, gamma: () => dgamma!, beta: () => dbeta! };
     },
   });
@@ -128,6 +156,16 @@ export function registerCustomGradients(): void {
     inputsToSave: ['x'],
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => ({
       x: () => tf.engine().runKernel(LeakyReluGrad, { dy: dy as tf.Tensor, x: saved[0]! }, { alpha: alphaOf(attrs) } as never) as tf.Tensor,
+    }),
+  });
+  // The gradient of the Relu / LeakyRelu gradient, for double backprop: linear in dy with the same mask,
+  // and zero in x (the mask is piecewise constant).
+  tf.registerGradient({
+    kernelName: LeakyReluGrad,
+    inputsToSave: ['x'],
+    gradFunc: (ddx: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => ({
+      dy: () => tf.engine().runKernel(LeakyReluGrad, { dy: ddx as tf.Tensor, x: saved[0]! }, attrs) as tf.Tensor,
+      x: () => tf.zerosLike(saved[0]!),
     }),
   });
   // Silence the "Overriding the gradient" warning TF.js prints for these deliberate replacements.

@@ -4,6 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { UserError } from '../util/errors.js';
 
+/** D's convolutions: stock, or spectrally normalised (whose kernel is the raw weight, W before / sigma). */
+const CONV_CLASSES = new Set(['Conv2D', 'SpectralConv2D']);
+
 /** Layers that belong to a conv block after its convolution (normalisation, activation, dropout). */
 const BLOCK_TAIL = new Set(['DcganBatchNorm', 'BatchNormalization', 'LeakyReLU', 'Activation', 'ReLU', 'Dropout']);
 
@@ -15,7 +18,7 @@ export function convBlockOutputs(D: tfl.LayersModel): tfl.SymbolicTensor[] {
   const layers = D.layers;
   const outs: tfl.SymbolicTensor[] = [];
   for (let i = 0; i < layers.length; i++) {
-    if (layers[i]!.getClassName() !== 'Conv2D') continue;
+    if (!CONV_CLASSES.has(layers[i]!.getClassName())) continue;
     let j = i;
     while (j + 1 < layers.length && BLOCK_TAIL.has(layers[j + 1]!.getClassName())) j++;
     const out = layers[j]!.output as tfl.SymbolicTensor;

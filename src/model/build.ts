@@ -3,6 +3,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { DcganBatchNorm } from './layers/batch-norm.js';
 import { DcganNormal } from './layers/initializer.js';
+import { SpectralConv2D, SpectralConv2DTranspose, SpectralDense } from './layers/spectral-norm.js';
 import { ArchError, type ArchSpec, type LayerSpec } from './spec.js';
 
 export interface BuildOptions {
@@ -10,11 +11,19 @@ export interface BuildOptions {
   seed?: number;
   /** Class-conditional: labels one-hot into z and as extra input channels of D. */
   classes?: number;
+  /** Spectral normalisation (Miyato et al. 2018) of every dense, conv and transposed conv layer of the network. */
+  spectralNorm?: boolean;
 }
 
-function layerFor(l: LayerSpec, name: string, seed: number, inputShape?: number[]): tfl.layers.Layer {
+function layerFor(l: LayerSpec, name: string, seed: number, inputShape?: number[], spectralNorm = false): tfl.layers.Layer {
   const base = { name, ...(inputShape ? { inputShape } : {}) };
   const w = new DcganNormal({ mean: 0, stddev: 0.02, seed });
+  if (spectralNorm && (l.type === 'dense' || l.type === 'conv' || l.type === 'convTranspose')) {
+    const useBias = l.bias ?? true;
+    if (l.type === 'dense') return new SpectralDense({ ...base, units: l.units, useBias, seed });
+    const conv = { ...base, filters: l.filters, kernelSize: l.kernel, strides: l.stride ?? 1, padding: l.padding ?? 'same', useBias, seed };
+    return l.type === 'conv' ? new SpectralConv2D(conv) : new SpectralConv2DTranspose(conv);
+  }
   switch (l.type) {
     case 'dense':
       return tfl.layers.dense({ ...base, units: l.units, useBias: l.bias ?? true, kernelInitializer: w, biasInitializer: 'zeros' });
@@ -53,7 +62,7 @@ function layerFor(l: LayerSpec, name: string, seed: number, inputShape?: number[
   }
 }
 
-function buildNetwork(prefix: string, layers: LayerSpec[], inputShape: number[], seed: number): tfl.Sequential {
+function buildNetwork(prefix: string, layers: LayerSpec[], inputShape: number[], seed: number, spectralNorm = false): tfl.Sequential {
   const model = tfl.sequential({ name: prefix });
   for (let i = 0; i < layers.length; i++) {
     const l = layers[i]!, next = layers[i + 1];
@@ -68,7 +77,7 @@ function buildNetwork(prefix: string, layers: LayerSpec[], inputShape: number[],
       i++;
       continue;
     }
-    model.add(layerFor(l, base.name, seed * 1000 + i, base.inputShape));
+    model.add(layerFor(l, base.name, seed * 1000 + i, base.inputShape, spectralNorm));
   }
   return model;
 }
@@ -85,7 +94,7 @@ export function buildGenerator(arch: ArchSpec, options: BuildOptions = {}): tfl.
     i === 0 && l.type === 'reshape' && l.shape.reduce((a, b) => a * b, 1) === arch.nz
       ? { ...l, shape: [...l.shape.slice(0, -1), l.shape[l.shape.length - 1]! + zIn - arch.nz] }
       : l);
-  const g = buildNetwork('G', layers, [zIn], options.seed ?? 1);
+  const g = buildNetwork('G', layers, [zIn], options.seed ?? 1, options.spectralNorm);
   const out = g.outputs[0]!.shape;
   const want = [null, arch.image.height, arch.image.width, arch.image.channels];
   if (out.length !== 4 || out.some((d, i) => i > 0 && d !== want[i])) {
@@ -98,7 +107,7 @@ export function buildGenerator(arch: ArchSpec, options: BuildOptions = {}): tfl.
 /** The discriminator: image (plus label channels) -> one logit or probability per image. */
 export function buildDiscriminator(arch: ArchSpec, options: BuildOptions = {}): tfl.Sequential {
   const { height, width, channels } = arch.image;
-  const d = buildNetwork('D', arch.discriminator, [height, width, channels + (options.classes ?? 0)], (options.seed ?? 1) + 7919);
+  const d = buildNetwork('D', arch.discriminator, [height, width, channels + (options.classes ?? 0)], (options.seed ?? 1) + 7919, options.spectralNorm);
   const out = d.outputs[0]!.shape;
   if (out.length !== 2 || out[1] !== 1) {
     d.dispose();

@@ -79,10 +79,33 @@ describe('the checkpoint record', () => {
 
   it('records the checksum of tensors.bin, and checks it on every load', () => {
     const json = JSON.parse(readFileSync(join(path, 'checkpoint.json'), 'utf8')) as { version: number; checksums: Record<string, string> };
-    expect(json.version).toBe(2);
+    expect(json.version).toBe(3);
     expect(json.checksums['tensors.bin']).toBe(`sha256:${createHash('sha256').update(readFileSync(join(path, 'tensors.bin'))).digest('hex')}`);
     expect(checkpointDamage(path)).toBeNull();
     expect(newestIntactCheckpoint(dir)).toBe(path);
+  });
+
+  it('keeps the image-quality state (ADA) and reads a version-2 record, written before the quality knobs, with their legacy values', () => {
+    const withAda = join(dir, 'with-ada');
+    const ada = { p: 0.125, signSum: 6, signCount: 16, steps: 2, lastRt: null };
+    writeCheckpoint(withAda, { ...written, state: { ...written.state, quality: { ada } } });
+    expect(readCheckpointMeta(withAda).quality).toEqual({ ada });
+    // A version-2 record: no quality state, and a config without the knobs added since.
+    const old = join(dir, 'version-2');
+    writeCheckpoint(old, written);
+    const json = JSON.parse(readFileSync(join(old, 'checkpoint.json'), 'utf8')) as { version: number; meta: { config: Record<string, unknown> } };
+    json.version = 2;
+    for (const key of ['recipe', 'loss', 'spectralNorm', 'augment', 'ada', 'r1']) delete json.meta.config[key];
+    writeFileSync(join(old, 'checkpoint.json'), JSON.stringify(json));
+    const meta = readCheckpointMeta(old);
+    expect(meta.quality).toBeUndefined();
+    expect(meta.config).toMatchObject({ recipe: 'dcgan', loss: 'bce', spectralNorm: 'none', augment: 'none', ada: 0, r1: 0 });
+    expect(checkpointDamage(old)).toBeNull();
+    // A malformed ADA state is damage, named.
+    const bad = JSON.parse(readFileSync(join(withAda, 'checkpoint.json'), 'utf8')) as { meta: { quality: { ada: { p: number } } } };
+    bad.meta.quality.ada.p = 2;
+    writeFileSync(join(withAda, 'checkpoint.json'), JSON.stringify(bad));
+    expect(checkpointDamage(withAda)).toMatch(/with-ada\/checkpoint\.json: meta\.quality\.ada is malformed/);
   });
 
   it('damage in place, truncation or a missing checksum: one line naming the file, and no tensor left behind', () => {

@@ -23,6 +23,31 @@ export interface OptimizerState {
   slots: Record<string, tf.Tensor[]>;
 }
 
+/** ADA's state (train/ada.ts), as JSON: lastRt is null before its first adjustment. */
+export interface AdaRecord {
+  p: number;
+  signSum: number;
+  signCount: number;
+  steps: number;
+  lastRt: number | null;
+}
+
+/** What a checkpoint keeps of the image-quality options beyond config and RNG (absent before version 3). */
+export interface QualityState {
+  ada?: AdaRecord;
+}
+
+function qualityProblem(q: unknown): string | undefined {
+  if (q === undefined) return undefined;
+  if (!isObject(q)) return 'meta.quality is not an object';
+  const ada = q.ada;
+  if (ada === undefined) return undefined;
+  const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+  if (!isObject(ada) || !finite(ada.p) || !(ada.p >= 0 && ada.p <= 1) || !finite(ada.signSum) || !finite(ada.signCount) ||
+    !Number.isInteger(ada.steps) || !(ada.lastRt === null || finite(ada.lastRt))) return 'meta.quality.ada is malformed';
+  return undefined;
+}
+
 /** checkpoint.json's meta: everything but the tensors. */
 export interface CheckpointMeta {
   step: number;
@@ -43,6 +68,8 @@ export interface CheckpointMeta {
   figures?: StepFigures;
   /** The best FID so far (train --eval-every), so a resumed run keeps the right checkpoints/best. */
   bestFid?: number;
+  /** The image-quality options' state (from version 3): ADA's p and the signs it is accumulating. */
+  quality?: QualityState;
   /** Data-parallel runs: the number of ranks that trained up to this checkpoint (absent: 1). */
   world?: number;
   versions: Record<string, string>;
@@ -119,9 +146,11 @@ export function readCheckpointMeta(dir: string): CheckpointMeta {
   if (typeof m.seconds !== 'number' || !(m.seconds >= 0)) throw damaged(jsonPath, 'meta.seconds is missing or not a duration');
   if (!isObject(m.config)) throw damaged(jsonPath, 'meta.config is missing');
   if (!isObject(m.arch)) throw damaged(jsonPath, 'meta.arch is missing');
+  let config: TrainConfig;
   try {
     checkArch(m.arch, 'meta.arch');
-    checkSavedConfig(m.config, 'meta.config', []);
+    // A record written before some knobs existed gets their legacy values (config.ts).
+    config = checkSavedConfig(m.config, 'meta.config', []);
   } catch (e) {
     if (!isUserError(e)) throw e;
     throw damaged(jsonPath, e.message.replace(/; the file .*$/, ''));
@@ -129,7 +158,9 @@ export function readCheckpointMeta(dir: string): CheckpointMeta {
   if (m.classNames !== undefined && !isStrings(m.classNames)) throw damaged(jsonPath, 'meta.classNames is not a list of names');
   if (!isObject(m.weightNames) || !isStrings(m.weightNames.G) || !isStrings(m.weightNames.D)) throw damaged(jsonPath, 'meta.weightNames is missing');
   if (typeof m.ema !== 'boolean') throw damaged(jsonPath, 'meta.ema is missing');
-  return meta as CheckpointMeta;
+  const quality = qualityProblem(m.quality);
+  if (quality) throw damaged(jsonPath, quality);
+  return { ...(meta as CheckpointMeta), config };
 }
 
 /**

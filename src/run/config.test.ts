@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getPreset } from '../model/presets.js';
 import { UserError } from '../util/errors.js';
-import { checkOptions, checkSavedConfig, ConfigError, nameOf, resolveConfig, resumedConfig, type OptionSource, type TrainOptions } from './config.js';
+import { architectureOf, checkOptions, checkSavedConfig, ConfigError, nameOf, resolveConfig, resumedConfig, type OptionSource, type TrainOptions } from './config.js';
 import { KNOB_KEYS } from './knobs.js';
 import { RunFolder } from './run-folder.js';
 
@@ -181,5 +181,41 @@ describe('resumedConfig (--resume)', () => {
   it('checks the new values against their bounds', () => {
     expect(configError(() => resumedConfig(saved, { epochs: 0 }, 'cli', 'r'))).toBe('--epochs must be at least 1, got 0');
     expect(configError(() => resumedConfig(saved, { lr: -1 }, 'cli', 'r'))).toBe('--lr must be greater than 0, got -1');
+  });
+});
+
+describe('the image-quality knobs', () => {
+  it('take their defaults from the recipe, each given option winning, and accept every preset', () => {
+    expect(resolveConfig({})).toMatchObject({ recipe: 'dcgan', loss: 'bce', spectralNorm: 'none', augment: 'none', ada: 0, r1: 0, ema: 0 });
+    expect(resolveConfig({ recipe: 'modern' })).toMatchObject({ recipe: 'modern', loss: 'bce', spectralNorm: 'none', augment: 'none', ema: 0.99, batchSize: 32 });
+    expect(resolveConfig({ recipe: 'modern', loss: 'hinge', batchSize: 64, ema: 0 })).toMatchObject({ loss: 'hinge', spectralNorm: 'none', batchSize: 64, ema: 0 });
+    expect(resolveConfig({ preset: 'keras-simpsons' }).batchSize).toBe(256);
+    expect(resolveConfig({ ada: 0.6 })).toMatchObject({ augment: 'color,translation,cutout', ada: 0.6 });
+    expect(resolveConfig({ augment: 'translation', ada: 0.6 })).toMatchObject({ augment: 'translation', ada: 0.6 });
+    for (const preset of ['dcgan28', 'dcgan64', 'keras-mnist', 'tf-mnist64', 'paper-lsun', 'pytorch-celeba', 'keras-simpsons']) {
+      expect(resolveConfig({ preset, loss: 'hinge', spectralNorm: 'd', augment: 'color,cutout', ada: 0.6, r1: 0.1 })).toMatchObject({ preset, loss: 'hinge', r1: 0.1 });
+    }
+  });
+
+  it('a bad --augment or an --ada without augmentation is one line naming the flag', () => {
+    expect(configError(() => resolveConfig({ augment: 'color,blur' }, 'cli'))).toBe("--augment color,blur: unknown augmentation 'blur'; use a comma-separated list of color, translation, cutout");
+    expect(configError(() => resolveConfig({ augment: 'none', ada: 0.6 }, 'cli'))).toMatch(/^--ada 0\.6 adapts the augmentation's probability, and --augment is none; /);
+    expect(configError(() => resolveConfig({ loss: 'wgan' } as unknown as TrainOptions, 'cli'))).toBe('--loss must be one of bce, hinge, ls, got "wgan"');
+  });
+
+  it("a D that ends with a sigmoid gives its logit to hinge, least squares and R1, and keeps it for BCE", () => {
+    const cfg = (o: TrainOptions) => resolveConfig({ preset: 'keras-simpsons', ...o });
+    expect(architectureOf(cfg({}), 3)).toMatchObject({ dOutput: 'probability' });
+    for (const o of [{ loss: 'hinge' }, { loss: 'ls' }, { r1: 1 }] as TrainOptions[]) {
+      const arch = architectureOf(cfg(o), 3);
+      expect(arch.dOutput).toBe('logits');
+      expect(arch.discriminator.at(-1)).toEqual({ type: 'dense', units: 1 });
+    }
+  });
+
+  it('a config.json written before the knobs existed reads with the values that meant what the run did', () => {
+    const saved = { ...resolveConfig({}) } as Record<string, unknown>;
+    for (const key of ['recipe', 'loss', 'spectralNorm', 'augment', 'ada', 'r1']) delete saved[key];
+    expect(checkSavedConfig(saved, 'runs/old/config.json', [])).toMatchObject({ recipe: 'dcgan', loss: 'bce', spectralNorm: 'none', augment: 'none', ada: 0, r1: 0 });
   });
 });

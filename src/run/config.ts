@@ -6,9 +6,10 @@ import { getPreset, type ArchKnob, type Preset } from '../model/presets.js';
 import type { ArchSpec } from '../model/spec.js';
 import { UserError } from '../util/errors.js';
 import { checkValue } from '../util/values.js';
-import { flagOf, knob, KNOB_KEYS, KNOBS, type DefaultContext, type KnobKey, type TrainConfig, type TrainOptions } from './knobs.js';
+import { AUGMENT_OPS, flagOf, knob, type AugmentOp, KNOB_KEYS, KNOBS, type DefaultContext, type KnobKey, type TrainConfig, type TrainOptions } from './knobs.js';
 
 export type { TrainConfig, TrainOptions } from './knobs.js';
+export { AUGMENT_OPS, type AugmentOp } from './knobs.js';
 
 /** A config that does not check; the message names the flag or key. */
 export class ConfigError extends UserError {
@@ -86,11 +87,49 @@ export function resolveConfig(options: TrainOptions = {}, source: OptionSource =
   }
   if (fileArch && o.imageSize === undefined) cfg.imageSize = [fileArch.image.height, fileArch.image.width];
   if (o.dryRun) Object.assign(cfg, { data: 'fake', epochs: 1, maxSteps: 1 });
+  checkQuality(cfg as TrainConfig, source);
   return Object.freeze(cfg) as TrainConfig;
 }
 
-/** The architecture a config asks for, adapted to the data's channels. */
+/** The image-quality knobs that depend on each other: --augment's policy, and --ada, which steers it. */
+function checkQuality(cfg: TrainConfig, source: OptionSource): void {
+  const flag = nameOf('augment', source);
+  const ops = augmentOps(cfg.augment, flag);
+  if (cfg.ada > 0 && ops.length === 0) throw new ConfigError(`${nameOf('ada', source)} ${cfg.ada} adapts the augmentation's probability, and ${flag} is none; give ${flag} color,translation,cutout (or leave it out)`);
+}
+
+/** Parses a policy such as 'color,translation,cutout' (DiffAugment's policy string); names a bad entry. */
+export function parseAugmentSpec(spec: string, flag = '--augment'): AugmentOp[] {
+  const parts = spec.split(',').map((s) => s.trim());
+  if (parts.some((s) => s === '')) throw new ConfigError(`${flag} ${spec}: an empty entry; give a comma-separated list of ${AUGMENT_OPS.join(', ')}`);
+  const ops: AugmentOp[] = [];
+  for (const p of parts) {
+    if (!(AUGMENT_OPS as readonly string[]).includes(p)) throw new ConfigError(`${flag} ${spec}: unknown augmentation '${p}'; use a comma-separated list of ${AUGMENT_OPS.join(', ')}`);
+    if (ops.includes(p as AugmentOp)) throw new ConfigError(`${flag} ${spec}: '${p}' is listed twice; give each augmentation once`);
+    ops.push(p as AugmentOp);
+  }
+  return ops;
+}
+
+/** The DiffAugment policy of an --augment value ('none': no augmentation); a bad entry is named. */
+export function augmentOps(spec: string | undefined, flag = '--augment'): AugmentOp[] {
+  return spec === undefined || spec === 'none' ? [] : parseAugmentSpec(spec, flag);
+}
+
+/**
+ * The architecture a config asks for, adapted to the data's channels. A D that ends with a sigmoid loses it
+ * when the loss is not BCE or R1 is on: hinge, least squares and R1 need its logit (BCE on the logit is the
+ * same loss, computed stably).
+ */
 export function architectureOf(cfg: TrainConfig, channels: 1 | 3): ArchSpec {
+  const arch = declaredArchitecture(cfg, channels);
+  const last = arch.discriminator[arch.discriminator.length - 1];
+  const needsLogits = (cfg.loss ?? 'bce') !== 'bce' || (cfg.r1 ?? 0) > 0;
+  if (!needsLogits || arch.dOutput !== 'probability' || last?.type !== 'sigmoid') return arch;
+  return { ...arch, discriminator: arch.discriminator.slice(0, -1), dOutput: 'logits' };
+}
+
+function declaredArchitecture(cfg: TrainConfig, channels: 1 | 3): ArchSpec {
   let arch: ArchSpec;
   if (cfg.arch) {
     arch = readArchFile(cfg.arch);
@@ -115,6 +154,11 @@ export function checkSavedConfig(json: Record<string, unknown>, file: string, ex
     else if (!extraKeys.includes(key)) throw new ConfigError(`${file}: unknown key '${key}'; the file was not written by this dcgan, or was edited`);
   }
   checkOptions(knobs, { file });
+  // Knobs added since the file was written: the value that meant what the run did then.
+  for (const key of KNOB_KEYS) {
+    const legacy = knob(key).legacy;
+    if (knobs[key] === undefined && legacy !== undefined) knobs[key] = legacy;
+  }
   for (const key of ['data', 'preset', 'imageSize', 'batchSize', 'epochs', 'seed'] as const) {
     if (knobs[key] === undefined) throw new ConfigError(`${file}: '${key}' is missing; the file is damaged (restore it, or start a new run)`);
   }

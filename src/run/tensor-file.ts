@@ -11,8 +11,12 @@ import { writeFileNamed, writeFolderAtomic } from '../util/files.js';
 import { CHECKPOINT_FILES } from './layout.js';
 
 export const CHECKPOINT_FORMAT = 'dcgan-checkpoint';
-/** 2: checkpoint.json records the checksum of tensors.bin (version 1, without it, is still read). */
-export const CHECKPOINT_VERSION = 2;
+/**
+ * 2: checkpoint.json records the checksum of tensors.bin (version 1, without it, is still read).
+ * 3: the meta may hold the image-quality state (ADA's p) and the config the quality knobs; versions 1 and 2,
+ * without them, are read with the knobs' legacy values (config.ts).
+ */
+export const CHECKPOINT_VERSION = 3;
 
 interface TensorEntry {
   shape: number[];

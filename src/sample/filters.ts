@@ -6,9 +6,12 @@ import { UserError } from '../util/errors.js';
 import { upscale } from './annotate.js';
 import { makeGrid, type RawImage } from './grid.js';
 
+/** D's convolutions: stock, or spectrally normalised (whose kernel is the raw weight, W before / sigma). */
+const CONV_CLASSES = new Set(['Conv2D', 'SpectralConv2D']);
+
 /** The first convolution's filters ([kh, kw, cin, cout]) as a grid, each scaled to [-1, 1] on its own. */
 export function firstLayerFilters(D: tfl.LayersModel, scale = 8): RawImage {
-  const conv = D.layers.find((l) => l.getClassName() === 'Conv2D');
+  const conv = D.layers.find((l) => CONV_CLASSES.has(l.getClassName()));
   if (!conv) throw new UserError('the discriminator has no convolution layer');
   const kernel = conv.getWeights()[0]!;
   const [kh, kw, cin, cout] = kernel.shape as [number, number, number, number];
@@ -42,7 +45,7 @@ export function activations(D: tfl.LayersModel, image: tf.Tensor4D, channels = 1
     let x: tf.Tensor = image;
     for (const layer of D.layers) {
       x = layer.apply(x, { training: false }) as tf.Tensor;
-      if (layer.getClassName() !== 'Conv2D' || x.shape.length !== 4) continue;
+      if (!CONV_CLASSES.has(layer.getClassName()) || x.shape.length !== 4) continue;
       const [, h, w, c] = x.shape as [number, number, number, number];
       const k = Math.min(channels, c);
       const maps = tf.transpose(tf.slice(x, [0, 0, 0, 0], [1, h, w, k]), [3, 1, 2, 0]); // [k, h, w, 1]

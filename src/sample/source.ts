@@ -8,6 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isUserError, UserError } from '../util/errors.js';
 import { buildDiscriminator, buildGenerator } from '../model/build.js';
+import { standingGeneratorStatistics } from '../model/standing.js';
 import { loadStockModel, readExportedGenerator, stockTopology, type ExportedGenerator, type GeneratorMeta } from '../model/export.js';
 import { modelArtifacts } from '../model/model-files.js';
 import { checkpointDamage, listCheckpoints, readNetwork, resolveCheckpoint, type CheckpointMeta } from '../run/checkpoint.js';
@@ -36,9 +37,11 @@ export function modelsFromCheckpoint(dir: string, which: 'G' | 'D' | 'EMA'): { m
   const { meta, values, source } = readNetwork(dir, which);
   try {
     const classes = meta.classes;
-    const model = which === 'D' ? buildDiscriminator(meta.arch, { classes }) : buildGenerator(meta.arch, { classes });
+    const model = which === 'D' ? buildDiscriminator(meta.arch, { classes, spectralNorm: meta.config.spectralNorm === 'd' }) : buildGenerator(meta.arch, { classes });
     try {
       model.setWeights(values);
+      // The EMA's BatchNorm statistics are G's: re-estimated for the average, as training's export does.
+      if (source === 'EMA') standingGeneratorStatistics(model, meta.arch, classes, meta.config.seed);
     } catch (e) {
       model.dispose();
       throw new UserError(`${dir}: its weights do not fit its architecture (${(e as Error).message}); the checkpoint is damaged: use another one (--checkpoint STEP)`);

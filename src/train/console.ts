@@ -29,7 +29,9 @@ export interface ProgressView {
 }
 
 function figures(l: MetricsLine): string {
-  return `Loss_D ${l.Loss_D.toFixed(4)}  Loss_G ${l.Loss_G.toFixed(4)}  D(x) ${l['D(x)'].toFixed(4)}  D(G(z)) ${l['D(G(z))'].toFixed(4)} / ${l['D(G(z))_2'].toFixed(4)}`;
+  // ADA's p and the last R1 penalty when those options are on (quality.ts adds them to the line).
+  const extra = (l.ada_p !== undefined ? `  p ${l.ada_p.toFixed(3)}` : '') + (l.r1 !== undefined ? `  R1 ${l.r1.toFixed(4)}` : '');
+  return `Loss_D ${l.Loss_D.toFixed(4)}  Loss_G ${l.Loss_G.toFixed(4)}  D(x) ${l['D(x)'].toFixed(4)}  D(G(z)) ${l['D(G(z))'].toFixed(4)} / ${l['D(G(z))_2'].toFixed(4)}${extra}`;
 }
 
 export class ConsoleProgress {

@@ -9,7 +9,7 @@ import { DcganBatchNorm, type BatchNormStatistics } from '../model/layers/batch-
 import { UserError } from '../util/errors.js';
 import type { TrainingParts } from './checkpointing.js';
 import type { GradientReducer } from './gradients.js';
-import type { StepFigures } from './step.js';
+import type { StepFigures, StepSignals } from './step.js';
 
 /** The error a rank other than 0 ends with when rank 0 could not start the run (rank 0 prints the reason). */
 export class LeadFailed extends UserError {}
@@ -24,7 +24,8 @@ export function shardSize(batchSize: number, world: number, flag = '--batch-size
 
 /** One step's figures as the whole job saw them. */
 export interface JobFigures {
-  figures: StepFigures;
+  /** The job's figures (averaged) and signals (ADA's sign sum and count summed, so every rank adapts alike). */
+  figures: StepFigures & StepSignals;
   /** Images per second of the whole job (the global batch over this step's time). */
   imgPerSec: number;
   /** Each rank's own images per second, in rank order. */
@@ -133,19 +134,20 @@ export class DataParallel {
   }
 
   /** Averages the step's figures over ranks, sums the speeds, and shares any rank's wish to stop. */
-  async reduceFigures(f: StepFigures, seconds: number, localBatch: number, stop: boolean): Promise<JobFigures> {
+  async reduceFigures(f: StepFigures & StepSignals, seconds: number, localBatch: number, stop: boolean): Promise<JobFigures> {
     const w = this.world;
-    const buf = new Float32Array(7 + w);
-    buf.set([f.lossD, f.lossG, f.dx, f.dgz1, f.dgz2, stop ? 1 : 0, seconds]);
-    buf[7 + this.rank] = localBatch / seconds;
+    const buf = new Float32Array(10 + w);
+    buf.set([f.lossD, f.lossG, f.dx, f.dgz1, f.dgz2, stop ? 1 : 0, seconds, f.realSigns, f.realCount, f.r1]);
+    buf[10 + this.rank] = localBatch / seconds;
     const s = await this.group.allreduceValues(buf, 'sum');
     const avg = (i: number) => s[i]! / w;
     return {
-      figures: { lossD: avg(0), lossG: avg(1), dx: avg(2), dgz1: avg(3), dgz2: avg(4) },
+      // Sums of signs and counts are integers below 2^24: exact in float32.
+      figures: { lossD: avg(0), lossG: avg(1), dx: avg(2), dgz1: avg(3), dgz2: avg(4), realSigns: s[7]!, realCount: s[8]!, r1: avg(9) },
       stop: s[5]! > 0,
       // The ranks wait for each other at every update: the job's step takes as long as theirs, on average.
       imgPerSec: (localBatch * w) / avg(6),
-      rankImgPerSec: Array.from(s.subarray(7)),
+      rankImgPerSec: Array.from(s.subarray(10)),
     };
   }
 

@@ -3,6 +3,7 @@
 // Samples from the average are usually smoother than from the last weights.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { standingStatistics } from '../model/layers/batch-norm.js';
 
 export class Ema {
   /** One variable per weight of G (trainable and not), in G.weights order. */
@@ -31,9 +32,15 @@ export class Ema {
     });
   }
 
-  /** Copies the averaged weights into `target`, a generator of the same architecture. */
-  copyTo(target: tfl.LayersModel): void {
+  /**
+   * Copies the averaged weights into `target`, a generator of the same architecture. With `calibration`
+   * (batches of G's input), its BatchNorm running statistics are then re-estimated from the averaged weights'
+   * own activations: G's, which the shadow copies, belong to other weights and spoil sampling with running
+   * statistics.
+   */
+  copyTo(target: tfl.LayersModel, calibration?: tf.Tensor[]): void {
     target.setWeights(this.shadow);
+    if (calibration) standingStatistics(target, calibration);
   }
 
   /** Restores the average from saved tensors (the Ema copies them). */

@@ -39,8 +39,24 @@ function engineInternals(): EngineInternals | null {
   return ok ? (e as EngineInternals) : null;
 }
 
+/**
+ * The tape in an order where every node comes after the nodes that make its inputs. TF.js records the copy
+ * of a kernel's output that its gradient keeps (engine.saveTensorsForBackwardMode clones it, and the clone is
+ * a tape node) before the kernel's own node; first-order gradients never use that copy, but a gradient of a
+ * gradient (R1) differentiates through it: Tanh's 1 - y^2, Sigmoid's y (1 - y), Exp's y. Moving such a
+ * node to just after its input's producer keeps those terms (tfjs-core 4.22's own tf.grad of tf.grad drops them).
+ */
+function topological(tape: TapeNode[]): TapeNode[] {
+  const producer = new Map<number, number>();
+  tape.forEach((n, i) => n.outputs.forEach((o) => producer.set(o.id, i)));
+  const key = tape.map((n, i) => Math.max(i, ...Object.values(n.inputs).map((t) => (producer.get(t.id) ?? -1) + 0.5)));
+  if (key.every((k, i) => k === i)) return tape;
+  return tape.map((n, i) => [n, key[i]!] as const).sort((a, b) => a[1] - b[1]).map(([n]) => n);
+}
+
 /** The nodes on a path from one of xs to y, with their inputs pruned to those that depend on xs. */
-function nodesBetween(tape: TapeNode[], xs: tf.Tensor[], y: tf.Tensor): TapeNode[] {
+function nodesBetween(unordered: TapeNode[], xs: tf.Tensor[], y: tf.Tensor): TapeNode[] {
+  const tape = topological(unordered);
   const fromX = new Set(xs.map((x) => x.id));
   const nodeFromX = new Set<number>();
   for (const node of tape) {

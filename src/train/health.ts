@@ -32,7 +32,8 @@ export class HealthMonitor {
 
   /** The name of the first figure that is not finite, if any (the run must stop). */
   nonFinite(f: StepFigures): string | undefined {
-    for (const [k, v] of Object.entries(f) as [keyof StepFigures, number][]) if (!Number.isFinite(v)) return `${FIGURE_NAMES[k]} is ${v}`;
+    // The four figures only: a step may report more (R1 is NaN on steps it does not run).
+    for (const k of Object.keys(FIGURE_NAMES) as (keyof StepFigures)[]) if (!Number.isFinite(f[k])) return `${FIGURE_NAMES[k]} is ${f[k]}`;
     return undefined;
   }
 

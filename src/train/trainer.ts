@@ -22,8 +22,9 @@ import { HealthMonitor } from './health.js';
 import { makeOptimizer } from './optimizers.js';
 import { exportIsCurrent, exportRunGenerator, fixedNoise, generateForEval, writeSampleGrid } from './outputs.js';
 import { RunProgress } from './run-progress.js';
+import { QualityOptions, standingEmaSampler } from './quality.js';
 import { openRun, type OpenedRun, type PeriodicEvaluator, type TrainRequest } from './session.js';
-import { ganStep, type StepFigures, type StepSettings } from './step.js';
+import { ganStep, type StepFigures, type StepSettings, type StepSignals } from './step.js';
 import { discriminatorTargets } from './targets.js';
 import { loadRunData, type TrainEvents, type TrainResult } from './run-data.js';
 import { LeadFailed, shardSize, type DataParallel } from './data-parallel.js';
@@ -34,6 +35,7 @@ export { TrainingError, type TrainEvents, type TrainResult } from './run-data.js
 
 class Trainer {
   private parts!: TrainingParts;
+  private quality!: QualityOptions;
   private sampler?: tfl.LayersModel;
   private rng!: Rng;
   private batches!: Batches;
@@ -107,7 +109,7 @@ class Trainer {
     dp.attach([this.parts.G, this.parts.D], this.cfg.syncBn);
     const state = await dp.fromLead({
       step: this.step, epoch: this.epoch, seconds: this.secondsBefore, rng: this.rng.state(), batches: this.batches.state(),
-      bestFid: Number.isFinite(this.bestFid) ? this.bestFid : null, last: this.last ?? null,
+      bestFid: Number.isFinite(this.bestFid) ? this.bestFid : null, last: this.last ?? null, quality: this.quality.state(),
     });
     if (!this.lead) {
       this.step = state.step;
@@ -116,6 +118,7 @@ class Trainer {
       this.rng = new Rng(state.rng);
       this.bestFid = state.bestFid ?? Infinity;
       this.last = state.last ?? undefined;
+      this.quality.restore(state.quality);
       this.batches.close();
       this.batches = this.makeBatches(state.batches);
     }
@@ -133,10 +136,11 @@ class Trainer {
   private setUp(session: OpenedRun): void {
     const { cfg, arch, classes } = this;
     const G = buildGenerator(arch, { seed: cfg.seed, classes });
-    const D = buildDiscriminator(arch, { seed: cfg.seed, classes });
+    const D = buildDiscriminator(arch, { seed: cfg.seed, classes, spectralNorm: cfg.spectralNorm === 'd' });
     const optimizer = (lr: number) => makeOptimizer({ kind: cfg.optimizer, lr, beta1: cfg.beta1, beta2: cfg.beta2 });
     this.parts = { G, D, optG: optimizer(cfg.lrG), optD: optimizer(cfg.lrD), ema: cfg.ema > 0 ? new Ema(G, cfg.ema) : undefined };
     if (this.parts.ema) this.sampler = buildGenerator(arch, { seed: cfg.seed, classes });
+    this.quality = new QualityOptions(cfg, arch);
     this.fixed = fixedNoise(cfg.seed, arch, classes);
     this.rng = new Rng(cfg.seed);
     if (this.dp) shardSize(cfg.batchSize, this.dp.world);
@@ -171,7 +175,7 @@ class Trainer {
     saveTrainingCheckpoint(dir, this.parts, {
       step: this.step, epoch: this.epoch, seconds: this.seconds(), config: this.cfg, arch: this.arch,
       classes: this.classes, classNames: this.ds.classNames, rng: this.rng.state(), batches: this.batches.state(),
-      figures: this.last, bestFid: Number.isFinite(this.bestFid) ? this.bestFid : undefined,
+      figures: this.last, bestFid: Number.isFinite(this.bestFid) ? this.bestFid : undefined, quality: this.quality.state(),
       ...(this.dp ? { world: this.dp.world } : {}),
     }, this.fixed);
     rotateCheckpoints(this.folder.checkpointsDir, this.cfg.keepCheckpoints);
@@ -188,6 +192,7 @@ class Trainer {
     this.secondsBefore = state.seconds;
     this.last = state.figures;
     this.bestFid = state.bestFid ?? Infinity;
+    this.quality.restore(state.quality);
     this.resumedWorld = state.world ?? 1;
     // Lines logged after this checkpoint belong to the part of the run that is being redone.
     this.folder.truncateMetrics(state.step);
@@ -214,7 +219,7 @@ class Trainer {
   private samplingModel(): tfl.LayersModel {
     const { G, ema } = this.parts;
     if (!ema || !this.sampler) return G;
-    ema.copyTo(this.sampler);
+    standingEmaSampler(ema, this.sampler, this.arch, this.classes, this.cfg.seed);
     return this.sampler;
   }
 
@@ -237,7 +242,7 @@ class Trainer {
   }
 
   /** One iteration on the next batch: its figures. */
-  private async iterate(settings: StepSettings): Promise<StepFigures> {
+  private async iterate(settings: StepSettings): Promise<StepFigures & StepSignals> {
     const { cfg, arch, classes } = this;
     const B = cfg.batchSize, nz = arch.nz;
     const batch = await this.batches.next();
@@ -250,8 +255,9 @@ class Trainer {
     const realLabels = classes && batch.labels ? tf.tensor1d(batch.labels, 'int32') : undefined;
     const fakeLabels = classes ? tf.tensor1d(Int32Array.from({ length: B }, () => this.rng.int(classes)).subarray(first, first + b), 'int32') : undefined;
     try {
-      const step = () => ganStep({ ...this.parts, reduceGrads: this.dp?.reduceGrads }, { real, z, realTarget: targets.real, fakeTarget: targets.fake, realLabels, fakeLabels }, settings);
-      return this.dp ? this.dp.step(step) : step();
+      const step = this.step + 1;
+      const run = () => ganStep({ ...this.parts, reduceGrads: this.dp?.reduceGrads }, { real, z, realTarget: targets.real, fakeTarget: targets.fake, realLabels, fakeLabels, step }, this.quality.settings(settings, this.rng));
+      return this.dp ? this.dp.step(run) : run();
     } finally {
       tf.dispose([real, ...z, targets.real, targets.fake, ...(realLabels ? [realLabels] : []), ...(fakeLabels ? [fakeLabels] : [])]);
     }
@@ -312,11 +318,11 @@ class Trainer {
         if (w && lead) this.events.onWarning?.(w);
         this.parts.ema?.update();
         this.step++;
-        this.last = f;
+        this.last = { lossD: f.lossD, lossG: f.lossG, dx: f.dx, dgz1: f.dgz1, dgz2: f.dgz2 };
         progress?.stepTook(dt, imgPerSec);
         const line: MetricsLine = {
           step: this.step, epoch: this.epoch, Loss_D: f.lossD, Loss_G: f.lossG, 'D(x)': f.dx, 'D(G(z))': f.dgz1,
-          'D(G(z))_2': f.dgz2, 'img/s': imgPerSec, seconds: this.seconds(),
+          'D(G(z))_2': f.dgz2, 'img/s': imgPerSec, seconds: this.seconds(), ...this.quality.afterStep(f),
         };
         const last = this.step === total || stopAsked();
         if (this.step % cfg.sampleEvery === 0 || last) {
@@ -324,7 +330,7 @@ class Trainer {
           if (lead) {
             const s = await this.sampleGrid();
             progress!.latestSample = s.path;
-            line.diversity = s.diversity;
+            Object.assign(line, { diversity: s.diversity }, this.quality.sampleFigures(this.parts.D));
             const w = this.healthMonitor.samples(this.step, s.diversity, s.path);
             if (w) this.events.onWarning?.(w);
           }

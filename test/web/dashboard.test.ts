@@ -40,7 +40,7 @@ describe('dashboard (dcgan train --serve, headless Chromium)', () => {
     // Tiny networks on fake data: a step takes a fraction of a second, and the run is stopped by Ctrl-C.
     train = cli('train', '--serve', '--port', '0', '--data', 'fake:32x32x3', '--preset', 'dcgan64', '--image-size', '32',
       '--ngf', '8', '--ndf', '8', '--batch-size', '8', '--max-steps', '100000', '--sample-every', '3',
-      '--checkpoint-every', '30', '--out', join(runs, 'live'));
+      '--checkpoint-every', '30', '--ada', '0.6', '--out', join(runs, 'live'));
     const url = (await train.line(/^dashboard: (http:\/\/127\.0\.0\.1:\d+\/\?run=live)\s/))[1]!;
     const page = await browser.newPage();
     const errors = collectErrors(page);
@@ -66,6 +66,9 @@ describe('dashboard (dcgan train --serve, headless Chromium)', () => {
     expect(d).toBe(loss);
     // Figures logged only at some steps (here the grids' diversity; FID when evaluated) get charts of their own.
     expect(Number(await page.getAttribute('#chart-diversity', 'data-points'))).toBeGreaterThanOrEqual(1);
+    // --ada logs its augmentation probability every step: a chart of its own, titled.
+    expect(Number(await page.getAttribute('#chart-ada_p', 'data-points'))).toBeGreaterThanOrEqual(1);
+    expect(await page.textContent('#chart-ada_p h3')).toBe('ADA: augmentation probability p');
     expect(await page.textContent('#stat-eta')).toMatch(/\d+(s|m|h)/);
     await page.waitForFunction(() => {
       const img = document.querySelector<HTMLImageElement>('#grid-img')!;

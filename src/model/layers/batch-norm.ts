@@ -34,7 +34,8 @@ export type BatchNormStatistics = (x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Te
 
 export class DcganBatchNorm extends tfl.layers.Layer {
   static className = 'DcganBatchNorm';
-  readonly momentum: number;
+  /** Writable only for standingStatistics(), which averages batch statistics with it. */
+  momentum: number;
   readonly epsilon: number;
   readonly activation: NormActivation;
   readonly alpha: number;
@@ -103,3 +104,23 @@ export class DcganBatchNorm extends tfl.layers.Layer {
 }
 
 tf.serialization.registerClass(DcganBatchNorm);
+
+/**
+ * Sets the running statistics of every DcganBatchNorm of `model` to the mean of its batch statistics over
+ * `inputs`, run in training mode ("standing statistics", Brock et al. 2019, BigGAN, section 4.1 and appendix
+ * C): what a model with averaged (EMA) weights needs, since the running statistics it holds were gathered by
+ * other weights. The k-th batch (from 0) enters with momentum k / (k + 1): a cumulative mean.
+ */
+export function standingStatistics(model: tfl.LayersModel, inputs: tf.Tensor[]): void {
+  const norms = model.layers.filter((l): l is DcganBatchNorm => l instanceof DcganBatchNorm);
+  if (norms.length === 0 || inputs.length === 0) return;
+  const momenta = norms.map((l) => l.momentum);
+  try {
+    inputs.forEach((x, k) => {
+      for (const l of norms) l.momentum = k / (k + 1);
+      tf.dispose(model.apply(x, { training: true }) as tf.Tensor);
+    });
+  } finally {
+    norms.forEach((l, i) => { l.momentum = momenta[i]!; });
+  }
+}

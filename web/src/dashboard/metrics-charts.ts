@@ -26,7 +26,12 @@ const BASE: ChartDef[] = [
   { id: 'd', title: 'Discriminator outputs', keys: ['D(x)', 'D(G(z))', 'D(G(z))_2'], range: [0, 1], smooth: true, sparse: false },
   { id: 'speed', title: 'Speed (img/s)', keys: ['img/s'], smooth: true, sparse: false },
 ];
-const TITLES: Record<string, string> = { fid: 'FID (lower is better)', kid: 'KID (lower is better)', diversity: 'Sample diversity' };
+const TITLES: Record<string, string> = {
+  fid: 'FID (lower is better)', kid: 'KID (lower is better)', diversity: 'Sample diversity',
+  // train --ada and --r1 (Karras et al. 2020; Mescheder et al. 2018)
+  ada_p: 'ADA: augmentation probability p', ada_rt: "ADA: D's overfitting r_t = E[sign D(x)] (p rises above the target)", r1: 'R1 penalty',
+  sn_sigma_max: "Spectral norm: largest sigma(W) of D's raw weights",
+};
 
 /** Exponential moving average that skips gaps (TensorBoard's smoothing, without its debias). */
 function smoothed(values: (number | null)[], alpha: number): (number | null)[] {
