@@ -118,6 +118,35 @@ describe.skipIf(cannot !== null || !available)('two hosts (network namespaces jo
     expect(existsSync(outs[1]!)).toBe(false);
   });
 
+  it('a host lost mid-training stops the other within seconds, naming it; the job resumes across both hosts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dcgan-hosts-kill-'));
+    const run = join(dir, 'run');
+    const node = (h: number, port: number, extra: string[]) => start('ip', ['netns', 'exec', ns[h]!, process.execPath, bin, 'train', '--data', 'fake:28x28x1',
+      '--batch-size', '8', '--sample-every', '1000', '--checkpoint-every', '2', '--nnodes', '2', '--node-rank', String(h), '--nproc', '1',
+      '--master', `${addr[0]}:${port}`, '--dist-interface', veth[h]!, '--dist-timeout', '30', ...extra], { env: { ...process.env, DCGAN_THREADS: '1' } });
+    const first = [node(0, 29504, ['--max-steps', '100000', '--out', run]), node(1, 29504, ['--max-steps', '100000', '--out', join(dir, 'unused')])];
+    const deadline = Date.now() + 90_000;
+    while (!existsSync(join(run, 'checkpoints', 'step-0000002'))) {
+      if (Date.now() > deadline) throw new Error(`no checkpoint: ${first[0]!.stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // The whole second host goes: its launcher and, with it, its worker.
+    const killedAt = Date.now();
+    process.kill(first[1]!.pid, 'SIGKILL');
+    expect((await first[0]!.exit(30_000)).code).toBe(1);
+    // A closed connection is seen at once (no timeout involved); 15 s bounds start-up noise on a loaded machine.
+    expect(Date.now() - killedAt).toBeLessThan(15_000);
+    expect(first[0]!.stderr).toMatch(/rank 1/);
+    const progress = JSON.parse(readFileSync(join(run, 'progress.json'), 'utf8')) as { status: string; step: number };
+    expect(progress.status).toBe('failed');
+    // Resumed on both hosts: node 0 from the run folder, node 1 learns the run from it.
+    const again = [node(0, 29505, ['--resume', run, '--max-steps', String(progress.step + 2)]), node(1, 29505, ['--max-steps', String(progress.step + 2), '--out', join(dir, 'unused')])];
+    for (const n of again) expect((await n.exit(90_000)).code, n.stderr).toBe(0);
+    const done = JSON.parse(readFileSync(join(run, 'progress.json'), 'utf8')) as { status: string; step: number; distributed: { world: number } };
+    expect(done).toMatchObject({ status: 'done', step: progress.step + 2, distributed: { world: 2 } });
+    expect(existsSync(join(dir, 'unused'))).toBe(false);
+  });
+
   it('names the lost host\'s rank and address when its worker is killed', async () => {
     const env = (r: number) => workerEnv(r, 2, 0, { MASTER_ADDR: addr[0]!, MASTER_PORT: '29501', DCGAN_DIST_INTERFACE: addr[r]!, DCGAN_DIST_TIMEOUT: '60' });
     const p0 = inHost(0, 'loop', env(0));
