@@ -2,25 +2,11 @@
 // suggestion for a near miss, the bound for `--epochs -1`), usage() lists every flag under its group; and for
 // `dcgan train`, every knob of the table is one flag, in its group, that parses back into the knob's own key.
 import { describe, expect, it } from 'vitest';
+import { thrownUserError as message } from '../testing/user-error.js';
 import { flagOf, KNOB_KEYS, knob, KNOBS } from '../run/knobs.js';
-import { UserError } from '../util/errors.js';
 import { command as train } from './commands/train.js';
 import { parseFlags, usage, wantsHelp, type CommandSpec } from './flags.js';
 import { knobFlags } from './knob-flags.js';
-
-/** The message of the UserError `f` throws (and that it throws one, on one line). */
-function message(f: () => unknown): string {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(UserError);
-  const msg = (err as Error).message;
-  expect(msg.split('\n')).toHaveLength(1);
-  return msg;
-}
 
 const SPEC = {
   name: 'demo',

@@ -6,23 +6,13 @@ import { initEngine } from '../engine/index.js';
 import { buildDiscriminator, buildGenerator } from '../model/build.js';
 import { getPreset } from '../model/presets.js';
 import type { ArchSpec } from '../model/spec.js';
+import { values } from '../testing/numeric.js';
 import { Adam } from './optimizers.js';
 import { ganStep, type StepFigures, type StepSettings } from './step.js';
 
 interface Outcome {
   figures: StepFigures;
   weights: Float32Array[];
-}
-
-/** Deterministic pseudo-random values in [-1, 1) (the batch and z must not depend on a backend's RNG). */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
 }
 
 async function oneStep(backend: 'aten' | 'cpu', arch: ArchSpec, init: Float32Array[][] | null, batchSize: number): Promise<Outcome & { init: Float32Array[][] }> {

@@ -1,22 +1,8 @@
 // Typed values and their bounds: every kind parses its text and checks its value, and each broken bound (min,
 // max, gt, lt) and wrong type is one UserError line naming the value as the caller names it.
 import { describe, expect, it } from 'vitest';
-import { UserError } from './errors.js';
+import { thrownUserError as message } from '../testing/user-error.js';
 import { checkValue, describeValue, MAX_SIDE, parseBackground, parseSize, parseValue, type ValueSpec } from './values.js';
-
-/** The message of the UserError `f` throws (and that it throws one, on one line). */
-function message(f: () => unknown): string {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(UserError);
-  const msg = (err as Error).message;
-  expect(msg.split('\n')).toHaveLength(1);
-  return msg;
-}
 
 const INT: ValueSpec = { kind: 'int', min: 1 };
 const PROB: ValueSpec = { kind: 'number', gt: 0, max: 1 };
