@@ -1,13 +1,14 @@
 // The two files of a checkpoint folder: checkpoint.json (a format tag, a version, the caller's meta, an
 // index of the tensors and the checksum of tensors.bin) and tensors.bin (their bytes, back to back). Written
 // atomically as one folder; read back with the checksum and every entry checked against the file, so a
-// damaged checkpoint is one line naming the file.
+// damaged checkpoint is one line naming the file. Both ways go one tensor at a time: the largest preset's
+// checkpoint (keras-simpsons, 7.9 GB) is more than one Buffer can hold and than memory holds twice.
 import * as tf from '@tensorflow/tfjs-core';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checksum, isChecksum } from '../util/checksum.js';
+import { checksumOfParts, isChecksum, runningChecksum } from '../util/checksum.js';
 import { UserError } from '../util/errors.js';
-import { writeFileNamed, writeFolderAtomic } from '../util/files.js';
+import { fileChunks, readFileRange, writeFileNamed, writeFileParts, writeFolderAtomic } from '../util/files.js';
 import { CHECKPOINT_FILES } from './layout.js';
 
 export const CHECKPOINT_FORMAT = 'dcgan-checkpoint';
@@ -37,19 +38,24 @@ interface TensorFile {
 /** Writes `meta` and `tensors` as the folder `dir` (replacing it only once the new one is complete). */
 export function writeTensorFolder(dir: string, meta: unknown, tensors: Record<string, tf.Tensor>): void {
   const index: Record<string, TensorEntry> = {};
-  const chunks: Buffer[] = [];
   let offset = 0;
   for (const [name, t] of Object.entries(tensors)) {
     if (t.dtype !== 'float32' && t.dtype !== 'int32') throw new Error(`checkpoint tensor ${name} has dtype ${t.dtype}`);
-    const data = t.dataSync() as Float32Array | Int32Array;
     index[name] = { shape: [...t.shape], dtype: t.dtype, offset };
-    chunks.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-    offset += data.byteLength;
+    offset += t.size * 4;
   }
-  const bin = Buffer.concat(chunks);
-  const file: TensorFile = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, meta, tensors: index, checksums: { [CHECKPOINT_FILES.tensors]: checksum(bin) } };
   writeFolderAtomic(dir, (tmp) => {
-    writeFileNamed(join(tmp, CHECKPOINT_FILES.tensors), bin);
+    const sum = runningChecksum();
+    // Each tensor's bytes are copied out of the engine only when they are written, then dropped.
+    writeFileParts(join(tmp, CHECKPOINT_FILES.tensors), (function* () {
+      for (const t of Object.values(tensors)) {
+        const data = t.dataSync() as Float32Array | Int32Array;
+        const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+        sum.add(bytes);
+        yield bytes;
+      }
+    })());
+    const file: TensorFile = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, meta, tensors: index, checksums: { [CHECKPOINT_FILES.tensors]: sum.value() } };
     writeFileNamed(join(tmp, CHECKPOINT_FILES.record), `${JSON.stringify(file, null, 2)}\n`);
   });
 }
@@ -96,16 +102,25 @@ export function readTensorIndex(dir: string): TensorIndex {
   return { meta: file.meta, tensors: file.tensors, binChecksum, jsonPath, binPath };
 }
 
-/** tensors.bin's bytes, checked against the index: its checksum, and every tensor inside the file. */
-function readVerifiedBin(index: TensorIndex): Buffer {
-  const bin = readFileSync(index.binPath);
-  if (index.binChecksum && checksum(bin) !== index.binChecksum) {
-    throw damaged(index.binPath, `its checksum does not match the one in ${CHECKPOINT_FILES.record} (the file was changed or damaged)`);
+/**
+ * Opens tensors.bin and checks it against the index: its checksum (read piece by piece), and every tensor
+ * inside the file. Returns the open descriptor (the caller closes it).
+ */
+function openVerifiedBin(index: TensorIndex): number {
+  const fd = openSync(index.binPath, 'r');
+  try {
+    if (index.binChecksum && checksumOfParts(fileChunks(fd)) !== index.binChecksum) {
+      throw damaged(index.binPath, `its checksum does not match the one in ${CHECKPOINT_FILES.record} (the file was changed or damaged)`);
+    }
+    const size = fstatSync(fd).size;
+    for (const [name, e] of Object.entries(index.tensors)) {
+      if (e.offset + tensorBytes(e) > size) throw damaged(index.binPath, `truncated (tensor ${name} ends past its ${size} bytes)`);
+    }
+    return fd;
+  } catch (e) {
+    closeSync(fd);
+    throw e;
   }
-  for (const [name, e] of Object.entries(index.tensors)) {
-    if (e.offset + tensorBytes(e) > bin.byteLength) throw damaged(index.binPath, `truncated (tensor ${name} ends past its ${bin.byteLength} bytes)`);
-  }
-  return bin;
 }
 
 const tensorBytes = (e: TensorEntry) => e.shape.reduce((a, b) => a * b, 1) * 4;
@@ -113,7 +128,7 @@ const tensorBytes = (e: TensorEntry) => e.shape.reduce((a, b) => a * b, 1) * 4;
 /** Checks the folder `dir` without loading it: checkpoint.json's index, and tensors.bin against it. */
 export function verifyTensorFolder(dir: string): TensorIndex {
   const index = readTensorIndex(dir);
-  readVerifiedBin(index);
+  closeSync(openVerifiedBin(index));
   return index;
 }
 
@@ -123,14 +138,19 @@ export function verifyTensorFolder(dir: string): TensorIndex {
  */
 export function readTensors(dir: string, want: (name: string) => boolean = () => true): { meta: unknown; tensors: Record<string, tf.Tensor> } {
   const index = readTensorIndex(dir);
-  const bin = readVerifiedBin(index);
+  const fd = openVerifiedBin(index);
   const tensors: Record<string, tf.Tensor> = {};
-  for (const [name, e] of Object.entries(index.tensors)) {
-    if (!want(name)) continue;
-    const bytes = tensorBytes(e);
-    const copy = new Uint8Array(bytes);
-    copy.set(bin.subarray(e.offset, e.offset + bytes));
-    tensors[name] = tf.tensor(e.dtype === 'int32' ? new Int32Array(copy.buffer) : new Float32Array(copy.buffer), e.shape, e.dtype);
+  try {
+    for (const [name, e] of Object.entries(index.tensors)) {
+      if (!want(name)) continue;
+      const bytes = readFileRange(fd, e.offset, tensorBytes(e));
+      tensors[name] = tf.tensor(e.dtype === 'int32' ? new Int32Array(bytes.buffer) : new Float32Array(bytes.buffer), e.shape, e.dtype);
+    }
+  } catch (err) {
+    tf.dispose(Object.values(tensors));
+    throw err;
+  } finally {
+    closeSync(fd);
   }
   return { meta: index.meta, tensors };
 }

@@ -23,6 +23,13 @@ export function shardSize(batchSize: number, world: number, flag = '--batch-size
 }
 
 /** One step's figures as the whole job saw them. */
+/** What a resume says when the checkpoint was written by `from` ranks and the job now has `to`. */
+export function reshardNote(from: number, to: number, batchSize: number, syncBn: boolean): string {
+  return `the checkpoint was written by ${from} rank${from === 1 ? '' : 's'} and this run has ${to}: ` +
+    `the same global batch of ${batchSize} and data order, re-sharded (${batchSize / to} images per rank); the weights follow ` +
+    `the same trajectory up to float rounding${syncBn || to === 1 ? '' : ', except that BatchNorm now normalises over other per-rank batches (--sync-bn avoids that)'}`;
+}
+
 export interface JobFigures {
   /** The job's figures (averaged) and signals (ADA's sign sum and count summed, so every rank adapts alike). */
   figures: StepFigures & StepSignals;

@@ -27,8 +27,12 @@ describe('image-quality options resume exactly', () => {
   it('stopped at step 10 and resumed: the same final checkpoint as an uninterrupted run, and no tensor leaks', async () => {
     const before = tf.memory().numTensors;
     const tensorsAt: number[] = [];
+    const epochsShown = new Set<number>();
     const a = join(root, 'a');
-    await train({ ...OPTIONS, out: a }, { onStep: (_, p) => { if (p.step >= 2) tensorsAt.push(tf.memory().numTensors); } });
+    await train({ ...OPTIONS, out: a }, { onStep: (_, p) => { epochsShown.add(p.epochs); if (p.step >= 2) tensorsAt.push(tf.memory().numTensors); } });
+    // --max-steps 20 of 8 images over the 512 fake ones is one epoch: progress says 1, not the default --epochs 5.
+    expect([...epochsShown]).toEqual([1]);
+    expect(JSON.parse(readFileSync(join(a, 'progress.json'), 'utf8'))).toMatchObject({ epochs: 1, step: 20 });
     // Every step after the first (which creates the optimizers' slots) ends with as many tensors as the one before.
     expect(new Set(tensorsAt).size, `tensors per step: ${tensorsAt.join(', ')}`).toBe(1);
 

@@ -1,78 +1,33 @@
-// The training loop: the dataset, the models built from the architecture, the GAN step, and the run
-// folder's outputs (metrics, fixed-noise grids, checkpoints, the exported generator, progress), with exact
-// resume. Model, data and trainer are separate objects composed here (as lucidrains' Unet -> Trainer);
-// which run to train and its lock (session.ts), the checkpoint record (checkpointing.ts), progress.json
-// (run-progress.ts), what a failure says (failure.ts) and D's targets (targets.ts) live beside it.
+// The training loop: each step's batch and random draws, the GAN step, and the outputs due after it
+// (metrics, fixed-noise grids, evaluation, checkpoints, the exported generator, progress). The run's state
+// and what saves and restores it are run-state.ts; which run to train and its lock (session.ts), the
+// checkpoint record (checkpointing.ts), progress.json (run-progress.ts), what a failure says (failure.ts) and
+// D's targets (targets.ts) live beside it.
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
-import { Batches, type BatchState, type ImageDataset } from '../data/index.js';
-import { initEngine, type EngineInfo } from '../engine/index.js';
-import { buildDiscriminator, buildGenerator } from '../model/build.js';
-import type { ArchSpec } from '../model/spec.js';
-import { copyCheckpoint, rotateCheckpoints, versions, type CheckpointRef } from '../run/checkpoint.js';
+import { initEngine } from '../engine/index.js';
 import { architectureOf, type TrainConfig } from '../run/config.js';
 import { RunFolder, type MetricsLine, type RunStatus } from '../run/run-folder.js';
 import { UserError } from '../util/errors.js';
-import { Rng } from '../util/rng.js';
-import { loadNewestIntact, saveTrainingCheckpoint, type FixedNoise, type TrainingParts } from './checkpointing.js';
 import { startMessage } from './console.js';
-import { Ema } from './ema.js';
+import { LeadFailed, shardSize, type DataParallel } from './data-parallel.js';
 import { runFailure } from './failure.js';
 import { HealthMonitor } from './health.js';
-import { makeOptimizer } from './optimizers.js';
-import { exportIsCurrent, exportRunGenerator, fixedNoise, generateForEval, writeSampleGrid } from './outputs.js';
+import { exportIsCurrent, generateForEval } from './outputs.js';
 import { RunProgress } from './run-progress.js';
-import { QualityOptions, standingEmaSampler } from './quality.js';
-import { openRun, type OpenedRun, type PeriodicEvaluator, type TrainRequest } from './session.js';
+import { RunState } from './run-state.js';
+import { openRun, type OpenedRun, type TrainRequest } from './session.js';
 import { ganStep, type StepFigures, type StepSettings, type StepSignals } from './step.js';
 import { discriminatorTargets } from './targets.js';
 import { loadRunData, type TrainEvents, type TrainResult } from './run-data.js';
-import { LeadFailed, shardSize, type DataParallel } from './data-parallel.js';
 
 export type { PeriodicEvaluator, TrainRequest } from './session.js';
 export { DataParallel } from './data-parallel.js';
 export { TrainingError, type TrainEvents, type TrainResult } from './run-data.js';
 
-class Trainer {
-  private parts!: TrainingParts;
-  private quality!: QualityOptions;
-  private sampler?: tfl.LayersModel;
-  private rng!: Rng;
-  private batches!: Batches;
-  private fixed!: FixedNoise;
-  private step = 0;
-  private epoch = 0;
-  private secondsBefore = 0;
-  private sessionStart = 0;
-  private last?: StepFigures;
-  private bestFid = Infinity;
+class Trainer extends RunState {
   private readonly healthMonitor = new HealthMonitor();
   /** Data-parallel runs: the step whose BatchNorm running statistics were last averaged across ranks. */
   private statsAveragedAt = -1;
-  /** Data-parallel runs: the checkpoint this session resumed from was written by this many ranks. */
-  private resumedWorld?: number;
-
-  private constructor(
-    readonly cfg: TrainConfig,
-    readonly folder: RunFolder,
-    readonly ds: ImageDataset,
-    readonly arch: ArchSpec,
-    readonly classes: number,
-    readonly engine: EngineInfo,
-    private readonly events: TrainEvents,
-    readonly evaluator?: PeriodicEvaluator,
-    readonly dp?: DataParallel,
-  ) {}
-
-  /** Whether this process writes the run folder: always, except on data-parallel ranks other than 0. */
-  get lead(): boolean {
-    return !this.dp || this.dp.lead;
-  }
-
-  /** Images per step in this process (the global batch split across ranks). */
-  get localBatch(): number {
-    return this.dp ? this.cfg.batchSize / this.dp.world : this.cfg.batchSize;
-  }
 
   /** Opens the run (taking its lock) and builds everything; a new run rejected here leaves nothing behind. */
   static async create(session: OpenedRun, req: TrainRequest, events: TrainEvents, dp?: DataParallel): Promise<Trainer> {
@@ -98,147 +53,6 @@ class Trainer {
       session.abandon((failure as Error)?.message);
       throw failure;
     }
-  }
-
-  /**
-   * Data-parallel start: every rank takes rank 0's position (step, RNG, data order ...) and its weights,
-   * optimizer state and EMA, so that all start from one state whether the run is new or resumed.
-   */
-  private async joinLead(): Promise<void> {
-    const dp = this.dp!;
-    dp.attach([this.parts.G, this.parts.D], this.cfg.syncBn);
-    const state = await dp.fromLead({
-      step: this.step, epoch: this.epoch, seconds: this.secondsBefore, rng: this.rng.state(), batches: this.batches.state(),
-      bestFid: Number.isFinite(this.bestFid) ? this.bestFid : null, last: this.last ?? null, quality: this.quality.state(),
-    });
-    if (!this.lead) {
-      this.step = state.step;
-      this.epoch = state.epoch;
-      this.secondsBefore = state.seconds;
-      this.rng = new Rng(state.rng);
-      this.bestFid = state.bestFid ?? Infinity;
-      this.last = state.last ?? undefined;
-      this.quality.restore(state.quality);
-      this.batches.close();
-      this.batches = this.makeBatches(state.batches);
-    }
-    await dp.broadcastParts(this.parts);
-  }
-
-  private makeBatches(state?: BatchState): Batches {
-    const { cfg, dp } = this;
-    return new Batches(this.ds, {
-      batchSize: cfg.batchSize, seed: cfg.seed, dropLast: true, flip: cfg.flip, state,
-      shard: dp ? { rank: dp.rank, world: dp.world } : undefined,
-    });
-  }
-
-  private setUp(session: OpenedRun): void {
-    const { cfg, arch, classes } = this;
-    const G = buildGenerator(arch, { seed: cfg.seed, classes });
-    const D = buildDiscriminator(arch, { seed: cfg.seed, classes, spectralNorm: cfg.spectralNorm === 'd' });
-    const optimizer = (lr: number) => makeOptimizer({ kind: cfg.optimizer, lr, beta1: cfg.beta1, beta2: cfg.beta2 });
-    this.parts = { G, D, optG: optimizer(cfg.lrG), optD: optimizer(cfg.lrD), ema: cfg.ema > 0 ? new Ema(G, cfg.ema) : undefined };
-    if (this.parts.ema) this.sampler = buildGenerator(arch, { seed: cfg.seed, classes });
-    this.quality = new QualityOptions(cfg, arch);
-    this.fixed = fixedNoise(cfg.seed, arch, classes);
-    this.rng = new Rng(cfg.seed);
-    if (this.dp) shardSize(cfg.batchSize, this.dp.world);
-    let batchState: BatchState | undefined;
-    if (!this.lead) {
-      // Rank 0 alone reads and writes the run folder; joinLead() brings its state here.
-    } else if (session.resumeFrom) {
-      batchState = this.restore(session.resumeFrom);
-    } else if (session.resumeFromStart) {
-      this.folder.create();
-      this.folder.truncateMetrics(0);
-    } else {
-      this.folder.create();
-      this.folder.writeConfig(cfg, { resolvedArch: arch, classes, classNames: this.ds.classNames, versions: versions(), engine: this.engine });
-    }
-    this.batches = this.makeBatches(batchState);
-  }
-
-  /** A new run that has not finished a step yet (removed when it fails). */
-  isNewAndUntrained(session: OpenedRun): boolean {
-    return this.step === 0 && !session.resumeFrom && !session.resumeFromStart;
-  }
-
-  get totalSteps(): number {
-    return this.cfg.maxSteps ?? this.cfg.epochs * this.batches.batchesPerEpoch;
-  }
-
-  // ---- checkpoints ----
-
-  private checkpoint(): string {
-    const dir = this.folder.checkpointDir(this.step);
-    saveTrainingCheckpoint(dir, this.parts, {
-      step: this.step, epoch: this.epoch, seconds: this.seconds(), config: this.cfg, arch: this.arch,
-      classes: this.classes, classNames: this.ds.classNames, rng: this.rng.state(), batches: this.batches.state(),
-      figures: this.last, bestFid: Number.isFinite(this.bestFid) ? this.bestFid : undefined, quality: this.quality.state(),
-      ...(this.dp ? { world: this.dp.world } : {}),
-    }, this.fixed);
-    rotateCheckpoints(this.folder.checkpointsDir, this.cfg.keepCheckpoints);
-    this.events.onCheckpoint?.(dir, this.step);
-    return dir;
-  }
-
-  private restore(candidates: CheckpointRef[]): BatchState {
-    const { dir, state, fixed } = loadNewestIntact(candidates, this.folder.checkpointsDir, this.parts, this.arch.nz, (w) => this.events.onWarning?.(w));
-    this.fixed = fixed;
-    this.rng = new Rng(state.rng);
-    this.step = state.step;
-    this.epoch = state.epoch;
-    this.secondsBefore = state.seconds;
-    this.last = state.figures;
-    this.bestFid = state.bestFid ?? Infinity;
-    this.quality.restore(state.quality);
-    this.resumedWorld = state.world ?? 1;
-    // Lines logged after this checkpoint belong to the part of the run that is being redone.
-    this.folder.truncateMetrics(state.step);
-    this.events.onMessage?.(`resumed ${this.folder.dir} from ${dir} (step ${state.step}, epoch ${state.epoch + 1})`);
-    const world = this.dp?.world ?? 1;
-    if (this.resumedWorld !== world) {
-      this.events.onMessage?.(`the checkpoint was written by ${this.resumedWorld} rank${this.resumedWorld === 1 ? '' : 's'} and this run has ${world}: ` +
-        `the same global batch of ${this.cfg.batchSize} and data order, re-sharded (${this.cfg.batchSize / world} images per rank); the weights follow ` +
-        `the same trajectory up to float rounding${this.cfg.syncBn || world === 1 ? '' : ', except that BatchNorm now normalises over other per-rank batches (--sync-bn avoids that)'}`);
-    }
-    return state.batches;
-  }
-
-  /** Checkpoints the current state as the best so far (`fid`), also copied to checkpoints/best. */
-  private keepBest(fid: number): string {
-    this.bestFid = fid;
-    const latest = this.checkpoint();
-    copyCheckpoint(latest, this.folder.bestCheckpointDir);
-    return latest;
-  }
-
-  // ---- samples and export ----
-
-  private samplingModel(): tfl.LayersModel {
-    const { G, ema } = this.parts;
-    if (!ema || !this.sampler) return G;
-    standingEmaSampler(ema, this.sampler, this.arch, this.classes, this.cfg.seed);
-    return this.sampler;
-  }
-
-  /** The fixed-noise grid and its diversity. */
-  private async sampleGrid(): Promise<{ path: string; diversity: number }> {
-    const path = this.folder.samplePath(this.step);
-    const d = await writeSampleGrid(this.samplingModel(), this.arch, this.classes, this.fixed, path);
-    this.events.onSample?.(path, this.step);
-    return { path, diversity: d };
-  }
-
-  private async exportGenerator(): Promise<void> {
-    await exportRunGenerator(this.samplingModel(), this.arch, this.classes, this.ds.classNames, this.step, this.folder.generatorDir);
-  }
-
-  // ---- the loop ----
-
-  private seconds(): number {
-    return this.secondsBefore + (this.sessionStart ? (performance.now() - this.sessionStart) / 1000 : 0);
   }
 
   /** One iteration on the next batch: its figures. */
@@ -279,7 +93,7 @@ class Trainer {
     const settings: StepSettings = { dOutput: arch.dOutput, dBatch: cfg.dBatch, gSteps: cfg.gSteps, classes: this.classes };
     this.sessionStart = performance.now();
     let status: RunStatus = 'running';
-    const progress = lead ? new RunProgress(this.folder, B, total, cfg.epochs) : undefined;
+    const progress = lead ? new RunProgress(this.folder, B, total, this.totalEpochs) : undefined;
     const hosts = dp ? dp.peers.map((p) => p.hostname) : [];
     if (progress && dp) progress.distributed = { world: dp.world, hosts: dp.hosts, ranks: hosts.map((host, rank) => ({ rank, host, imgPerSec: 0 })) };
     const at = () => ({ step: this.step, epoch: this.epoch, last: this.last });
@@ -356,7 +170,7 @@ class Trainer {
             await this.exportGenerator();
           }
         }
-        if (lead) this.events.onStep?.(line, { step: this.step, totalSteps: total, epoch: this.epoch, epochs: cfg.epochs, etaSeconds: (total - this.step) * progress!.stepTime });
+        if (lead) this.events.onStep?.(line, { step: this.step, totalSteps: total, epoch: this.epoch, epochs: this.totalEpochs, etaSeconds: (total - this.step) * progress!.stepTime });
         progress?.write('running', at(), { now: Boolean(last) });
       }
       if (status === 'stopped' && lead && progress!.latestCheckpoint !== this.folder.checkpointDir(this.step)) {
@@ -375,14 +189,6 @@ class Trainer {
       this.batches.close();
     }
     return { run: this.folder.dir, status, step: this.step, totalSteps: total, last: this.last, engine: this.engine };
-  }
-
-  /** Frees the models, optimizers, data and evaluator (also of a set-up that failed half-way). */
-  async dispose(): Promise<void> {
-    const p = this.parts as TrainingParts | undefined;
-    for (const x of [p?.G, p?.D, this.sampler, p?.ema, p?.optG, p?.optD]) x?.dispose();
-    this.ds.close();
-    await this.evaluator?.dispose?.();
   }
 }
 

@@ -1,11 +1,12 @@
 // Atomic writes: a failed write leaves no temporary file and the old content; an environmental failure is a
 // WriteError naming the file meant; leftovers of killed writers are removed, a live writer's are kept.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { overwriteInPlace, removeInterruptedWrites, writeFailure, WriteError, writeFileAtomic, writeFolderAtomic } from './files.js';
+import { checksum, checksumOfParts } from './checksum.js';
+import { fileChunks, overwriteInPlace, readFileRange, removeInterruptedWrites, writeFailure, WriteError, writeFileAtomic, writeFileParts, writeFolderAtomic } from './files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dcgan-files-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -53,5 +54,32 @@ describe('atomic writes', () => {
     expect(readdirSync(d).sort()).toEqual(['.hidden', `.metrics.jsonl.tmp-${process.pid}-1`, 'config.json']);
     expect(removeInterruptedWrites(join(dir, 'no-such-folder'))).toEqual([]);
     expect(existsSync(d)).toBe(true);
+  });
+});
+
+describe('files written and read in parts (checkpoints larger than one Buffer)', () => {
+  it('writes parts back to back, reads any range, and checksums a file piece by piece as in one go', () => {
+    // 70 MiB + 3 bytes crosses the 64 MiB write/read chunk, so the loops over partial writes and reads run.
+    const big = new Uint8Array((70 << 20) + 3);
+    for (let i = 0; i < big.length; i += 4093) big[i] = (i * 7) & 255;
+    const small = Uint8Array.from([1, 2, 3]);
+    const path = join(dir, 'parts.bin');
+    let made = 0;
+    writeFileParts(path, (function* () { made++; yield small; made++; yield big; })());
+    expect(made).toBe(2);
+    const whole = readFileSync(path);
+    expect(whole.byteLength).toBe(small.length + big.length);
+    const fd = openSync(path, 'r');
+    try {
+      expect(checksumOfParts(fileChunks(fd))).toBe(checksum(whole));
+      const range = readFileRange(fd, 2, 5);
+      expect([...range]).toEqual([3, ...big.subarray(0, 4)]);
+      expect(range.byteOffset).toBe(0);
+      // Past the end: the bytes there are, no more.
+      expect(readFileRange(fd, whole.byteLength - 2, 10).byteLength).toBe(2);
+    } finally {
+      closeSync(fd);
+    }
+    rmSync(path);
   });
 });

@@ -2,7 +2,7 @@
 // same folder, then renamed), so an interrupted run never leaves a half-written checkpoint or output. A write
 // that fails for a reason outside the program (disk full, read-only, permissions) is a WriteError naming
 // the file; the temporary copy is removed, and what was there before is untouched.
-import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from './errors.js';
 import { processAlive } from './processes.js';
@@ -46,6 +46,48 @@ export function writeFileNamed(path: string, data: string | Uint8Array): void {
   } catch (e) {
     throw writeFailure(e, path);
   }
+}
+
+/** Bytes per write() or read() call: Linux moves at most about 2 GiB per call, and smaller calls bound the memory a caller needs. */
+const IO_CHUNK = 1 << 26;
+
+/**
+ * Writes the byte arrays `parts` back to back as the file `path`, each as it comes (a generator can make each
+ * part only when it is needed, so the whole file never has to be in memory at once); failures name `path`.
+ */
+export function writeFileParts(path: string, parts: Iterable<Uint8Array>): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'w');
+    for (const part of parts) {
+      for (let at = 0; at < part.byteLength;) at += writeSync(fd, part, at, Math.min(IO_CHUNK, part.byteLength - at));
+    }
+  } catch (e) {
+    throw writeFailure(e, path);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * The bytes of the open file `fd` from `position`, `length` of them (fewer only at its end), in a Uint8Array
+ * of its own (offset 0 in its own ArrayBuffer, so it can be viewed as a Float32Array).
+ */
+export function readFileRange(fd: number, position: number, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, out, got, Math.min(IO_CHUNK, length - got), position + got);
+    if (n === 0) return out.subarray(0, got);
+    got += n;
+  }
+  return out;
+}
+
+/** The open file `fd`'s bytes as consecutive pieces of at most 64 MiB (for checksums of files of any size). */
+export function* fileChunks(fd: number): Generator<Uint8Array> {
+  const size = fstatSync(fd).size;
+  for (let at = 0; at < size; at += IO_CHUNK) yield readFileRange(fd, at, Math.min(IO_CHUNK, size - at));
 }
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
