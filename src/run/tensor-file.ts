@@ -6,9 +6,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { closeSync, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checksumOfParts, isChecksum, runningChecksum } from '../util/checksum.js';
+import { isChecksum, runningChecksum } from '../util/checksum.js';
 import { UserError } from '../util/errors.js';
-import { fileChunks, readFileRange, writeFileNamed, writeFileParts, writeFolderAtomic } from '../util/files.js';
+import { fileChunks, writeFileNamed, writeFileParts, writeFolderAtomic } from '../util/files.js';
 import { CHECKPOINT_FILES } from './layout.js';
 
 export const CHECKPOINT_FORMAT = 'dcgan-checkpoint';
@@ -102,55 +102,70 @@ export function readTensorIndex(dir: string): TensorIndex {
   return { meta: file.meta, tensors: file.tensors, binChecksum, jsonPath, binPath };
 }
 
+const tensorBytes = (e: TensorEntry) => e.shape.reduce((a, b) => a * b, 1) * 4;
+
 /**
- * Opens tensors.bin and checks it against the index: its checksum (read piece by piece), and every tensor
- * inside the file. Returns the open descriptor (the caller closes it).
+ * Reads tensors.bin once, in pieces of at most 64 MiB: every piece goes into its checksum and into the
+ * wanted tensors it overlaps, and `onTensor` gets each wanted tensor's bytes as soon as they are complete.
+ * Throws, naming the file, if the file is shorter than the index says (before reading) or its checksum is not
+ * the one checkpoint.json records (after the whole pass: the caller discards what `onTensor` made).
  */
-function openVerifiedBin(index: TensorIndex): number {
+function readBin(index: TensorIndex, wanted: [string, TensorEntry][], onTensor: (name: string, e: TensorEntry, bytes: Uint8Array) => void): void {
   const fd = openSync(index.binPath, 'r');
   try {
-    if (index.binChecksum && checksumOfParts(fileChunks(fd)) !== index.binChecksum) {
-      throw damaged(index.binPath, `its checksum does not match the one in ${CHECKPOINT_FILES.record} (the file was changed or damaged)`);
-    }
     const size = fstatSync(fd).size;
     for (const [name, e] of Object.entries(index.tensors)) {
       if (e.offset + tensorBytes(e) > size) throw damaged(index.binPath, `truncated (tensor ${name} ends past its ${size} bytes)`);
     }
-    return fd;
-  } catch (e) {
+    // Pending tensors in file order; each holds its own buffer (offset 0, so it can be viewed as float32).
+    const pending = wanted.map(([name, e]) => ({ name, e, bytes: new Uint8Array(tensorBytes(e)) }))
+      .sort((a, b) => a.e.offset - b.e.offset);
+    const finish = (p: (typeof pending)[number]) => onTensor(p.name, p.e, p.bytes);
+    pending.filter((p) => p.bytes.length === 0).forEach(finish);
+    let open = pending.filter((p) => p.bytes.length > 0);
+    const sum = runningChecksum();
+    let at = 0;
+    for (const piece of fileChunks(fd, size)) {
+      sum.add(piece);
+      const end = at + piece.length;
+      for (const p of open) {
+        if (p.e.offset >= end) break;
+        const from = Math.max(p.e.offset, at), to = Math.min(p.e.offset + p.bytes.length, end);
+        if (to > from) p.bytes.set(piece.subarray(from - at, to - at), from - p.e.offset);
+        if (p.e.offset + p.bytes.length <= end) finish(p);
+      }
+      open = open.filter((p) => p.e.offset + p.bytes.length > end);
+      at = end;
+    }
+    if (index.binChecksum && sum.value() !== index.binChecksum) {
+      throw damaged(index.binPath, `its checksum does not match the one in ${CHECKPOINT_FILES.record} (the file was changed or damaged)`);
+    }
+  } finally {
     closeSync(fd);
-    throw e;
   }
 }
-
-const tensorBytes = (e: TensorEntry) => e.shape.reduce((a, b) => a * b, 1) * 4;
 
 /** Checks the folder `dir` without loading it: checkpoint.json's index, and tensors.bin against it. */
 export function verifyTensorFolder(dir: string): TensorIndex {
   const index = readTensorIndex(dir);
-  closeSync(openVerifiedBin(index));
+  readBin(index, [], () => {});
   return index;
 }
 
 /**
  * Reads the tensors of `dir` whose names `want` accepts (all by default), as tensors on the current backend
- * (the caller disposes them).
+ * (the caller disposes them). tensors.bin is read once; nothing is returned unless all of it checks out.
  */
 export function readTensors(dir: string, want: (name: string) => boolean = () => true): { meta: unknown; tensors: Record<string, tf.Tensor> } {
   const index = readTensorIndex(dir);
-  const fd = openVerifiedBin(index);
   const tensors: Record<string, tf.Tensor> = {};
   try {
-    for (const [name, e] of Object.entries(index.tensors)) {
-      if (!want(name)) continue;
-      const bytes = readFileRange(fd, e.offset, tensorBytes(e));
+    readBin(index, Object.entries(index.tensors).filter(([name]) => want(name)), (name, e, bytes) => {
       tensors[name] = tf.tensor(e.dtype === 'int32' ? new Int32Array(bytes.buffer) : new Float32Array(bytes.buffer), e.shape, e.dtype);
-    }
+    });
   } catch (err) {
     tf.dispose(Object.values(tensors));
     throw err;
-  } finally {
-    closeSync(fd);
   }
   return { meta: index.meta, tensors };
 }

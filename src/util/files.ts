@@ -84,9 +84,11 @@ export function readFileRange(fd: number, position: number, length: number): Uin
   return out;
 }
 
-/** The open file `fd`'s bytes as consecutive pieces of at most 64 MiB (for checksums of files of any size). */
-export function* fileChunks(fd: number): Generator<Uint8Array> {
-  const size = fstatSync(fd).size;
+/**
+ * The open file `fd`'s bytes as consecutive pieces of at most 64 MiB (for checksums of files of any size), up
+ * to `size` (default: the file's size now).
+ */
+export function* fileChunks(fd: number, size = fstatSync(fd).size): Generator<Uint8Array> {
   for (let at = 0; at < size; at += IO_CHUNK) yield readFileRange(fd, at, Math.min(IO_CHUNK, size - at));
 }
 
