@@ -76,6 +76,12 @@ export interface CheckpointMeta {
   savedAt: string;
 }
 
+/**
+ * Where a run is, beside its weights: what a checkpoint restores and what a data-parallel rank takes from rank 0
+ * (train/run-state.ts), so that both move the same fields.
+ */
+export type RunPosition = Pick<CheckpointMeta, 'step' | 'epoch' | 'seconds' | 'rng' | 'batches' | 'figures' | 'bestFid' | 'quality'>;
+
 /** What the meta holds besides what writeCheckpoint derives from the tensors. */
 export type CheckpointState = Omit<CheckpointMeta, 'optimizers' | 'weightNames' | 'ema' | 'versions' | 'savedAt'>;
 

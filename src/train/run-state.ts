@@ -7,7 +7,7 @@ import { Batches, type BatchState, type ImageDataset } from '../data/index.js';
 import type { EngineInfo } from '../engine/index.js';
 import { buildDiscriminator, buildGenerator } from '../model/build.js';
 import type { ArchSpec } from '../model/spec.js';
-import { copyCheckpoint, rotateCheckpoints, versions, type CheckpointRef } from '../run/checkpoint.js';
+import { copyCheckpoint, rotateCheckpoints, versions, type CheckpointRef, type RunPosition } from '../run/checkpoint.js';
 import type { TrainConfig } from '../run/config.js';
 import type { RunFolder } from '../run/run-folder.js';
 import { Rng } from '../util/rng.js';
@@ -66,18 +66,9 @@ export abstract class RunState {
   protected async joinLead(): Promise<void> {
     const dp = this.dp!;
     dp.attach([this.parts.G, this.parts.D], this.cfg.syncBn);
-    const state = await dp.fromLead({
-      step: this.step, epoch: this.epoch, seconds: this.secondsBefore, rng: this.rng.state(), batches: this.batches.state(),
-      bestFid: Number.isFinite(this.bestFid) ? this.bestFid : null, last: this.last ?? null, quality: this.quality.state(),
-    });
+    const state = await dp.fromLead(this.position());
     if (!this.lead) {
-      this.step = state.step;
-      this.epoch = state.epoch;
-      this.secondsBefore = state.seconds;
-      this.rng = new Rng(state.rng);
-      this.bestFid = state.bestFid ?? Infinity;
-      this.last = state.last ?? undefined;
-      this.quality.restore(state.quality);
+      this.moveTo(state);
       this.batches.close();
       this.batches = this.makeBatches(state.batches);
     }
@@ -134,12 +125,29 @@ export abstract class RunState {
 
   // ---- checkpoints ----
 
+  /** Where the run is now (the step, epoch, seconds, RNG, data order, last figures, best FID and ADA's state). */
+  protected position(): RunPosition {
+    return {
+      step: this.step, epoch: this.epoch, seconds: this.seconds(), rng: this.rng.state(), batches: this.batches.state(),
+      figures: this.last, bestFid: Number.isFinite(this.bestFid) ? this.bestFid : undefined, quality: this.quality.state(),
+    };
+  }
+
+  /** Moves the run to `p` (a checkpoint's or rank 0's position); the caller makes the batches from p.batches. */
+  private moveTo(p: RunPosition): void {
+    this.step = p.step;
+    this.epoch = p.epoch;
+    this.secondsBefore = p.seconds;
+    this.rng = new Rng(p.rng);
+    this.last = p.figures;
+    this.bestFid = p.bestFid ?? Infinity;
+    this.quality.restore(p.quality);
+  }
+
   protected checkpoint(): string {
     const dir = this.folder.checkpointDir(this.step);
     saveTrainingCheckpoint(dir, this.parts, {
-      step: this.step, epoch: this.epoch, seconds: this.seconds(), config: this.cfg, arch: this.arch,
-      classes: this.classes, classNames: this.ds.classNames, rng: this.rng.state(), batches: this.batches.state(),
-      figures: this.last, bestFid: Number.isFinite(this.bestFid) ? this.bestFid : undefined, quality: this.quality.state(),
+      ...this.position(), config: this.cfg, arch: this.arch, classes: this.classes, classNames: this.ds.classNames,
       ...(this.dp ? { world: this.dp.world } : {}),
     }, this.fixed);
     rotateCheckpoints(this.folder.checkpointsDir, this.cfg.keepCheckpoints);
@@ -150,13 +158,7 @@ export abstract class RunState {
   protected restore(candidates: CheckpointRef[]): BatchState {
     const { dir, state, fixed } = loadNewestIntact(candidates, this.folder.checkpointsDir, this.parts, this.arch.nz, (w) => this.events.onWarning?.(w));
     this.fixed = fixed;
-    this.rng = new Rng(state.rng);
-    this.step = state.step;
-    this.epoch = state.epoch;
-    this.secondsBefore = state.seconds;
-    this.last = state.figures;
-    this.bestFid = state.bestFid ?? Infinity;
-    this.quality.restore(state.quality);
+    this.moveTo(state);
     this.resumedWorld = state.world ?? 1;
     // Lines logged after this checkpoint belong to the part of the run that is being redone.
     this.folder.truncateMetrics(state.step);
